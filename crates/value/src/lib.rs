@@ -164,6 +164,34 @@ pub trait Object: Send + Sync {
     }
 }
 
+/// Why a template function call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FuncError {
+    /// The function ran and returned an error; the executor prints it as Go does for a
+    /// function's error result: `error calling NAME: MESSAGE`.
+    Failed(String),
+    /// The arguments do not fit the function's Go signature (count or type); the message is
+    /// Go's own (`wrong number of args for NAME: want 1 got 2`, `wrong type for value; expected
+    /// string; got int`) and is printed as is after the executor's position prefix.
+    BadArgs(String),
+}
+
+impl fmt::Display for FuncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FuncError::Failed(msg) | FuncError::BadArgs(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for FuncError {}
+
+/// A template function that needs nothing but its arguments (all of Sprig, most of Helm's).
+pub type Func = Arc<dyn Fn(&[Value]) -> Result<Value, FuncError> + Send + Sync>;
+
+/// A set of named plain functions, as Go's `template.FuncMap`.
+pub type FuncMap = std::collections::HashMap<&'static str, Func>;
+
 impl Value {
     /// A string value.
     pub fn string(s: impl Into<Arc<str>>) -> Value {

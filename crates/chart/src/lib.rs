@@ -1,0 +1,1 @@
+//! Helm charts: loading, dependencies, values sources, --set parsing, coalescing, werf project settings

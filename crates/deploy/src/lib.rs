@@ -1,0 +1,1 @@
+//! The deploy engine: converge, plan, dismiss, Helm-compatible release storage, hooks, tracking

@@ -1,0 +1,1 @@
+//! Helm's rendering engine: template functions, chart rendering, manifest sorting and output

@@ -1,0 +1,1 @@
+//! werf-compatible secret values and files, and slipway's authenticated secret format

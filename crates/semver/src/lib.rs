@@ -1,0 +1,1 @@
+//! Semantic versions and Masterminds constraint syntax (as Helm and Sprig use them)

@@ -1,0 +1,1 @@
+//! A simulated Kubernetes API server with controllers and a kubelet, for tests and rehearsals

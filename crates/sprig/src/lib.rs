@@ -1,0 +1,1 @@
+//! Sprig v3 template functions with Go's exact behaviour
