@@ -1,1 +1,5 @@
-//! Helm charts: loading, dependencies, values sources, --set parsing, coalescing, werf project settings
+//! Helm charts: loading, dependencies, values sources, `--set` parsing, coalescing and werf
+//! project settings.
+
+mod gofmt;
+pub mod strvals;
