@@ -13,7 +13,7 @@
 //! Host objects with fields and methods (`.Files`, `.Capabilities`) implement [`Object`].
 
 use std::collections::BTreeMap;
-use std::fmt;
+pub mod fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The map type behind a [`Dict`]: string keys in sorted order.
@@ -60,12 +60,16 @@ impl Dict {
 
     /// Read access to the entries.
     pub fn read(&self) -> RwLockReadGuard<'_, Map> {
-        self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Write access to the entries; every clone of this dict sees the change.
     pub fn write(&self) -> RwLockWriteGuard<'_, Map> {
-        self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The value at `key`, if present (a shallow clone: nested dicts stay shared).
@@ -136,8 +140,8 @@ impl PartialEq for Dict {
     }
 }
 
-impl fmt::Debug for Dict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for Dict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map().entries(self.read().iter()).finish()
     }
 }
@@ -176,8 +180,8 @@ pub enum FuncError {
     BadArgs(String),
 }
 
-impl fmt::Display for FuncError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for FuncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FuncError::Failed(msg) | FuncError::BadArgs(msg) => f.write_str(msg),
         }
@@ -310,9 +314,9 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.to_string()),
-            Value::Bytes(b) => serde_json::Value::Array(
-                b.iter().map(|&x| serde_json::Value::from(x)).collect(),
-            ),
+            Value::Bytes(b) => {
+                serde_json::Value::Array(b.iter().map(|&x| serde_json::Value::from(x)).collect())
+            }
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
             Value::Dict(d) => serde_json::Value::Object(
                 d.read()
@@ -343,8 +347,8 @@ impl PartialEq for Value {
     }
 }
 
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Nil => f.write_str("nil"),
             Value::Bool(b) => write!(f, "{b}"),
