@@ -166,6 +166,12 @@ pub trait Object: Send + Sync {
     fn to_data(&self) -> Value {
         Value::Nil
     }
+
+    /// The object as `Any`, so functions that take a particular host type (Sprig's
+    /// `time.Time` and certificate arguments) can recognise their own objects.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// Why a template function call failed.
