@@ -1,1 +1,86 @@
-//! YAML as Helm sees it: yaml.v2 / sigs.k8s.io/yaml parsing and emitting, exact to the byte
+//! YAML as Helm sees it: yaml.v2 / sigs.k8s.io/yaml parsing and emitting, exact to the byte.
+//!
+//! Reading ([`from_yaml`] and friends) follows `sigs.k8s.io/yaml.Unmarshal`, which Helm uses for
+//! values files, `Chart.yaml` and `fromYaml`: yaml.v2 parses with YAML 1.1 resolution (`yes`/`on`
+//! are booleans, `0755` is octal), merge keys and aliases are expanded, then the result goes
+//! through JSON, so map keys become strings and every number becomes a float64
+//! ([`Value::Float`]).
+
+mod error;
+mod gofloat;
+mod parse;
+mod resolve;
+
+pub use error::YamlError;
+use slipway_value::{Dict, Value};
+
+/// Parses the first YAML document of `text` as `sigs.k8s.io/yaml.Unmarshal` into an
+/// `interface{}`: `Value::Nil` for an empty document, numbers as [`Value::Float`].
+pub fn from_yaml(text: &str) -> Result<Value, YamlError> {
+    parse::parse_first(text)
+}
+
+/// Parses every document of a `---`-separated stream (each as [`from_yaml`] would).
+pub fn from_yaml_docs(text: &str) -> Result<Vec<Value>, YamlError> {
+    parse::parse_all(text)
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into a map type named `go_type` in errors (Helm's
+/// `ReadValues` uses `common.Values`): an empty document gives an empty map, anything but a
+/// mapping is Go's `json: cannot unmarshal array into Go value of type ...` error.
+pub fn unmarshal_map(text: &str, go_type: &str) -> Result<Dict, YamlError> {
+    match from_yaml(text)? {
+        Value::Nil => Ok(Dict::new()),
+        Value::Dict(d) => Ok(d),
+        other => Err(type_error(&other, go_type)),
+    }
+}
+
+/// [`unmarshal_map`] into `map[string]interface {}`.
+pub fn from_yaml_map(text: &str) -> Result<Dict, YamlError> {
+    unmarshal_map(text, "map[string]interface {}")
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into `[]interface{}`: an empty document gives an empty list.
+pub fn from_yaml_array(text: &str) -> Result<Vec<Value>, YamlError> {
+    match from_yaml(text)? {
+        Value::Nil => Ok(Vec::new()),
+        Value::List(items) => Ok(items.to_vec()),
+        other => Err(type_error(&other, "[]interface {}")),
+    }
+}
+
+/// Helm's `fromYaml` template function: the map, or a map holding the error text under
+/// `Error`.
+pub fn helm_from_yaml(text: &str) -> Value {
+    match from_yaml_map(text) {
+        Ok(d) => Value::Dict(d),
+        Err(e) => {
+            let d = Dict::new();
+            d.insert("Error", Value::string(e.to_string()));
+            Value::Dict(d)
+        }
+    }
+}
+
+/// Helm's `fromYamlArray` template function: the list, or a list holding the error text.
+pub fn helm_from_yaml_array(text: &str) -> Value {
+    match from_yaml_array(text) {
+        Ok(items) => Value::list(items),
+        Err(e) => Value::list(vec![Value::string(e.to_string())]),
+    }
+}
+
+/// Go's `json: cannot unmarshal KIND into Go value of type TYPE`.
+fn type_error(value: &Value, go_type: &str) -> YamlError {
+    let kind = match value {
+        Value::List(_) => "array",
+        Value::Dict(_) => "object",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    YamlError::Decode(format!(
+        "json: cannot unmarshal {kind} into Go value of type {go_type}"
+    ))
+}

@@ -1,0 +1,34 @@
+//! The errors of YAML reading and writing, printed with the texts Helm shows.
+
+/// Why YAML could not be read or written. `Display` gives the full text of
+/// sigs.k8s.io/yaml's error, as Helm prints it after its own prefix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YamlError {
+    /// yaml.v2 rejected the document; the text is yaml.v2's (`yaml: line 3: mapping values are
+    /// not allowed in this context`).
+    #[error("error converting YAML to JSON: {0}")]
+    Yaml(String),
+    /// The conversion to JSON failed (`json: unsupported value: +Inf`, unsupported map key).
+    #[error("error converting YAML to JSON: {0}")]
+    Json(String),
+    /// The JSON did not fit the Go target type (`json: cannot unmarshal array into Go value of
+    /// type map[string]interface {}`).
+    #[error("error unmarshaling JSON: while decoding JSON: {0}")]
+    Decode(String),
+    /// A value could not be written as JSON/YAML (`json: unsupported value: NaN`).
+    #[error("error marshaling into JSON: {0}")]
+    Marshal(String),
+}
+
+impl YamlError {
+    /// The inner message without sigs.k8s.io/yaml's wrapping (`yaml: line 2: ...`), as the
+    /// yaml.v2 library itself reports it.
+    pub fn inner(&self) -> &str {
+        match self {
+            YamlError::Yaml(m)
+            | YamlError::Json(m)
+            | YamlError::Decode(m)
+            | YamlError::Marshal(m) => m,
+        }
+    }
+}

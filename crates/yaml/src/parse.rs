@@ -1,0 +1,566 @@
+//! Parsing YAML into values as Helm sees it: yaml.v2 decoding into `interface{}` (YAML 1.1
+//! resolution, merge keys, aliases with yaml.v2's expansion limit), then sigs.k8s.io/yaml's
+//! conversion to JSON (string keys, every number a float64).
+//!
+//! As in yaml.v2, the first document is read to its end before anything is decoded, so syntax
+//! errors come first; decoding then walks the recorded events without recursion.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use slipway_value::{Map, Value};
+
+use crate::error::YamlError;
+use crate::gofloat::format_g;
+use crate::resolve::{Resolved, resolve_plain, resolve_tagged};
+
+/// The deepest nesting accepted, as libyaml's `max_indents` / `max_flow_level`.
+pub(crate) const MAX_DEPTH: usize = 10_000;
+
+/// One recorded event of the document.
+enum Ev<'a> {
+    Scalar {
+        text: Cow<'a, str>,
+        plain: bool,
+        anchor: usize,
+        tag: Option<String>,
+    },
+    SeqStart {
+        anchor: usize,
+    },
+    SeqEnd,
+    MapStart {
+        anchor: usize,
+    },
+    MapEnd,
+    Alias {
+        anchor: usize,
+        name: String,
+    },
+}
+
+/// The documents of a stream, each as its recorded events (`None` for an empty stream).
+struct Recorded<'a> {
+    events: Vec<Ev<'a>>,
+}
+
+/// Reads events of the next document; `Ok(None)` at the end of the stream.
+fn record_document<'a>(
+    parser: &mut Parser<'a, saphyr_parser::StrInput<'a>>,
+    text: &'a str,
+) -> Result<Option<Recorded<'a>>, YamlError> {
+    let mut events = Vec::new();
+    let mut depth = 0usize;
+    let mut in_doc = false;
+    loop {
+        let Some(next) = parser.next_event() else {
+            return Ok(None);
+        };
+        let (event, span) = next.map_err(|e| scan_error(&e, text))?;
+        let ev = match event {
+            Event::StreamStart | Event::Nothing => continue,
+            Event::StreamEnd => return Ok(None),
+            Event::DocumentStart(_) => {
+                in_doc = true;
+                continue;
+            }
+            Event::DocumentEnd => {
+                if in_doc {
+                    return Ok(Some(Recorded { events }));
+                }
+                continue;
+            }
+            Event::Scalar(text_value, style, anchor, tag) => Ev::Scalar {
+                plain: style == ScalarStyle::Plain,
+                text: text_value,
+                anchor,
+                tag: tag.map(|t| full_tag(&t)),
+            },
+            Event::SequenceStart(anchor, _) => {
+                depth += 1;
+                check_depth(depth, span.start.line())?;
+                Ev::SeqStart { anchor }
+            }
+            Event::SequenceEnd => {
+                depth -= 1;
+                Ev::SeqEnd
+            }
+            Event::MappingStart(anchor, _) => {
+                depth += 1;
+                check_depth(depth, span.start.line())?;
+                Ev::MapStart { anchor }
+            }
+            Event::MappingEnd => {
+                depth -= 1;
+                Ev::MapEnd
+            }
+            Event::Alias(anchor) => Ev::Alias {
+                anchor,
+                name: alias_name(text, span.start.index()),
+            },
+        };
+        events.push(ev);
+    }
+}
+
+/// Fails like libyaml when nesting passes [`MAX_DEPTH`].
+fn check_depth(depth: usize, line: usize) -> Result<(), YamlError> {
+    if depth > MAX_DEPTH {
+        return Err(YamlError::Yaml(format!(
+            "yaml: line {line}: exceeded max depth of {MAX_DEPTH}"
+        )));
+    }
+    Ok(())
+}
+
+/// The tag as libyaml spells it after handle resolution (`tag:yaml.org,2002:str`, `!foo`).
+fn full_tag(tag: &saphyr_parser::Tag) -> String {
+    format!("{}{}", tag.handle, tag.suffix)
+}
+
+/// The anchor name written after `*` at character index `at`.
+fn alias_name(text: &str, at: usize) -> String {
+    let rest: String = text.chars().skip(at).collect();
+    let rest = rest.strip_prefix('*').unwrap_or(&rest);
+    rest.chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect()
+}
+
+/// A decoded node on its way into its parent.
+enum Node {
+    Value(Value),
+    /// A scalar (kept with its resolution, which map keys need).
+    Scalar(Resolved, String),
+    /// The `<<` merge key.
+    Merge,
+}
+
+/// What the open map is waiting for.
+enum Pending {
+    Key,
+    Value(String),
+    MergeValue,
+    /// A key that the JSON step cannot represent: its value is read and dropped.
+    Dropped,
+}
+
+/// An open collection.
+enum Frame {
+    Seq(Vec<Value>),
+    Map(Map, Pending),
+}
+
+/// Decoding state over one recorded document.
+struct Decoder<'e, 'a> {
+    events: &'e [Ev<'a>],
+    /// anchor id -> (first event, one past the last event).
+    anchors: HashMap<usize, (usize, Option<usize>)>,
+    frames: Vec<Frame>,
+    /// Replays in progress: (next event, end, alias id) of each alias being expanded.
+    replays: Vec<(usize, usize, usize)>,
+    /// Anchored nodes being decoded: (anchor id, first event, frame depth).
+    open_anchors: Vec<(usize, usize, usize)>,
+    decode_count: usize,
+    alias_count: usize,
+    /// The first error of the JSON step (reported only if yaml.v2 itself succeeds).
+    json_error: Option<String>,
+}
+
+/// Parses the first document of `text`; `Value::Nil` for an empty stream.
+pub(crate) fn parse_first(text: &str) -> Result<Value, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    match record_document(&mut parser, text)? {
+        Some(doc) => decode(&doc),
+        None => Ok(Value::Nil),
+    }
+}
+
+/// Parses every document of `text`.
+pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut out = Vec::new();
+    while let Some(doc) = record_document(&mut parser, text)? {
+        out.push(decode(&doc)?);
+    }
+    Ok(out)
+}
+
+fn decode(doc: &Recorded<'_>) -> Result<Value, YamlError> {
+    let mut d = Decoder {
+        events: &doc.events,
+        anchors: HashMap::new(),
+        frames: Vec::new(),
+        replays: Vec::new(),
+        open_anchors: Vec::new(),
+        decode_count: 1,
+        alias_count: 0,
+        json_error: None,
+    };
+    let value = d.run()?;
+    match d.json_error {
+        Some(e) => Err(YamlError::Json(e)),
+        None => Ok(value),
+    }
+}
+
+impl Decoder<'_, '_> {
+    fn run(&mut self) -> Result<Value, YamlError> {
+        let mut pos = 0usize;
+        let mut result = None;
+        loop {
+            let index = match self.replays.last_mut() {
+                Some((next, end, _)) if *next < *end => {
+                    *next += 1;
+                    *next - 1
+                }
+                Some(_) => {
+                    self.replays.pop();
+                    continue;
+                }
+                None if pos < self.events.len() => {
+                    pos += 1;
+                    pos - 1
+                }
+                None => break,
+            };
+            if let Some(node) = self.step(index)?
+                && let Some(done) = self.deliver(node)?
+            {
+                result = Some(done);
+            }
+        }
+        Ok(result.unwrap_or(Value::Nil))
+    }
+
+    /// Counts a decoded node as yaml.v2 does and fails on excessive aliasing.
+    fn count(&mut self) -> Result<(), YamlError> {
+        self.decode_count += 1;
+        if !self.replays.is_empty() {
+            self.alias_count += 1;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
+        {
+            return Err(YamlError::Yaml(
+                "yaml: document contains excessive aliasing".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Processes event `index`; returns a completed node, if any.
+    fn step(&mut self, index: usize) -> Result<Option<Node>, YamlError> {
+        match &self.events[index] {
+            Ev::Scalar {
+                text,
+                plain,
+                anchor,
+                tag,
+            } => {
+                self.count()?;
+                if *anchor != 0 {
+                    self.anchors.insert(*anchor, (index, Some(index + 1)));
+                }
+                scalar_node(text, *plain, tag.as_deref()).map(Some)
+            }
+            Ev::SeqStart { anchor } | Ev::MapStart { anchor } => {
+                self.count()?;
+                let is_map = matches!(self.events[index], Ev::MapStart { .. });
+                if *anchor != 0 {
+                    self.anchors.insert(*anchor, (index, None));
+                    self.open_anchors.push((*anchor, index, self.frames.len()));
+                }
+                self.frames.push(if is_map {
+                    Frame::Map(Map::new(), Pending::Key)
+                } else {
+                    Frame::Seq(Vec::new())
+                });
+                Ok(None)
+            }
+            Ev::SeqEnd | Ev::MapEnd => {
+                let frame = self.frames.pop();
+                while let Some(&(id, start, depth)) = self.open_anchors.last() {
+                    if depth != self.frames.len() {
+                        break;
+                    }
+                    self.open_anchors.pop();
+                    self.anchors.insert(id, (start, Some(index + 1)));
+                }
+                Ok(match frame {
+                    Some(Frame::Seq(items)) => Some(Node::Value(Value::list(items))),
+                    Some(Frame::Map(map, _)) => Some(Node::Value(Value::dict(map))),
+                    None => None,
+                })
+            }
+            Ev::Alias { anchor, name } => {
+                self.count()?;
+                if self.replays.iter().any(|&(_, _, id)| id == *anchor) {
+                    return Err(YamlError::Yaml(format!(
+                        "yaml: anchor '{name}' value contains itself"
+                    )));
+                }
+                match self.anchors.get(anchor) {
+                    Some(&(start, Some(end))) => {
+                        self.replays.push((start, end, *anchor));
+                        Ok(None)
+                    }
+                    Some(&(_, None)) => Err(YamlError::Yaml(format!(
+                        "yaml: anchor '{name}' value contains itself"
+                    ))),
+                    None => Err(YamlError::Yaml(format!(
+                        "yaml: unknown anchor '{name}' referenced"
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// Hands a completed node to the open collection, or returns it when it is the root.
+    fn deliver(&mut self, node: Node) -> Result<Option<Value>, YamlError> {
+        let Some(frame) = self.frames.last_mut() else {
+            return Ok(Some(node_value(node, &mut self.json_error)));
+        };
+        match frame {
+            Frame::Seq(items) => {
+                let value = node_value(node, &mut self.json_error);
+                items.push(value);
+            }
+            Frame::Map(map, pending) => match std::mem::replace(pending, Pending::Key) {
+                Pending::Key => {
+                    *pending = match node {
+                        Node::Merge => Pending::MergeValue,
+                        Node::Scalar(resolved, text) => match key_string(&resolved, text) {
+                            Ok(key) => Pending::Value(key),
+                            Err(e) => {
+                                self.json_error.get_or_insert(e);
+                                Pending::Dropped
+                            }
+                        },
+                        Node::Value(v) => {
+                            return Err(YamlError::Yaml(format!(
+                                "yaml: invalid map key: {}",
+                                go_sharp_v(&v)
+                            )));
+                        }
+                    }
+                }
+                Pending::Value(key) => {
+                    let value = node_value(node, &mut self.json_error);
+                    map.insert(key, value);
+                }
+                Pending::MergeValue => merge_into(map, node)?,
+                Pending::Dropped => {}
+            },
+        }
+        Ok(None)
+    }
+}
+
+/// yaml.v2's `allowedAliasRatio`.
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    if decode_count <= LOW {
+        0.99
+    } else if decode_count >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decode_count - LOW) as f64 / (HIGH - LOW) as f64)
+    }
+}
+
+/// Resolves a scalar event.
+fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlError> {
+    let resolved = match tag {
+        None if !plain => Resolved::Str,
+        None => resolve_plain(text),
+        Some("tag:yaml.org,2002:null") => Resolved::Null,
+        Some("tag:yaml.org,2002:merge") if text == "<<" => Resolved::Merge,
+        Some("tag:yaml.org,2002:binary") => {
+            let decoded = decode_base64(text).ok_or_else(|| {
+                YamlError::Yaml("yaml: !!binary value contains invalid base64 data".into())
+            })?;
+            return Ok(Node::Scalar(Resolved::Str, decoded));
+        }
+        Some(tag) => {
+            resolve_tagged(tag, text).map_err(|e| YamlError::Yaml(format!("yaml: {e}")))?
+        }
+    };
+    Ok(match resolved {
+        Resolved::Merge => Node::Merge,
+        r => Node::Scalar(r, text.to_string()),
+    })
+}
+
+/// Standard base64 (with padding, whitespace not allowed), decoded to a string as yaml.v2 does.
+fn decode_base64(text: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut nbits = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let bytes = text.trim_end_matches('=').as_bytes();
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    for &c in bytes {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The value of a decoded node after the JSON step.
+fn node_value(node: Node, json_error: &mut Option<String>) -> Value {
+    match node {
+        Node::Value(v) => v,
+        Node::Merge => Value::string("<<"),
+        Node::Scalar(resolved, text) => match resolved {
+            Resolved::Null => Value::Nil,
+            Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) => Value::Float(i as f64),
+            Resolved::Uint(u) => Value::Float(u as f64),
+            Resolved::Float(f) => {
+                if !f.is_finite() {
+                    json_error.get_or_insert_with(|| {
+                        format!("json: unsupported value: {}", format_g(f, false))
+                    });
+                }
+                Value::Float(f)
+            }
+            Resolved::Merge | Resolved::Timestamp | Resolved::Str => Value::string(text),
+        },
+    }
+}
+
+/// sigs.k8s.io/yaml's key conversion: strings as they are, ints in decimal, floats as
+/// float32 `%g`, bools as words; other key types are an error of the JSON step.
+fn key_string(resolved: &Resolved, text: String) -> Result<String, String> {
+    match resolved {
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Ok(text),
+        Resolved::Int(i) => Ok(i.to_string()),
+        Resolved::Float(f) => Ok(match format_g(*f, true).as_str() {
+            "+Inf" => ".inf".into(),
+            "-Inf" => "-.inf".into(),
+            "NaN" => ".nan".into(),
+            s => s.into(),
+        }),
+        Resolved::Bool(b) => Ok(b.to_string()),
+        Resolved::Null => Err("unsupported map key of type: <nil>, key: <nil>".into()),
+        Resolved::Uint(u) => Err(format!("unsupported map key of type: uint64, key: 0x{u:x}")),
+    }
+}
+
+/// yaml.v2's merge: a map, or a sequence of maps where earlier maps win.
+fn merge_into(map: &mut Map, node: Node) -> Result<(), YamlError> {
+    let want_map =
+        || YamlError::Yaml("yaml: map merge requires map or sequence of maps as the value".into());
+    let Node::Value(value) = node else {
+        return Err(want_map());
+    };
+    match &value {
+        Value::Dict(d) => {
+            for (k, v) in d.read().iter() {
+                map.insert(k.clone(), v.clone());
+            }
+        }
+        Value::List(items) => {
+            if !items.iter().all(|i| matches!(i, Value::Dict(_))) {
+                return Err(want_map());
+            }
+            for item in items.iter().rev() {
+                if let Value::Dict(d) = item {
+                    for (k, v) in d.read().iter() {
+                        map.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        _ => return Err(want_map()),
+    }
+    Ok(())
+}
+
+/// A rough `%#v` of a decoded collection, for yaml.v2's `invalid map key` message.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::List(_) => "[]interface {}{...}".into(),
+        _ => "map[interface {}]interface {}{...}".into(),
+    }
+}
+
+/// Turns the YAML scanner's error into yaml.v2's text (`yaml: line N: PROBLEM`).
+fn scan_error(e: &ScanError, text: &str) -> YamlError {
+    let info = e.info();
+    let line1 = e.marker().line();
+    let (parser_error, problem) = go_problem(info);
+    if let Some(name) = info.strip_prefix("while parsing node, found unknown anchor") {
+        let _ = name;
+        let name = alias_name(text, e.marker().index());
+        return YamlError::Yaml(format!("yaml: unknown anchor '{name}' referenced"));
+    }
+    // yaml.v2 reports a scanner error's 0-based line plus one, a parser error's 0-based line,
+    // and no line at all for line 0.
+    let line = if parser_error {
+        line1.saturating_sub(1)
+    } else if line1 > 1 {
+        line1
+    } else {
+        0
+    };
+    if line == 0 {
+        YamlError::Yaml(format!("yaml: {problem}"))
+    } else {
+        YamlError::Yaml(format!("yaml: line {line}: {problem}"))
+    }
+}
+
+/// libyaml's problem text for a saphyr error message, and whether libyaml reports it from
+/// the parser (rather than the scanner).
+fn go_problem(info: &str) -> (bool, Cow<'_, str>) {
+    if info.starts_with("unexpected character") || info.starts_with("tab") {
+        return (false, "found character that cannot start any token".into());
+    }
+    if info == "simple key expect ':'" {
+        return (false, "could not find expected ':'".into());
+    }
+    if let Some(rest) = info.strip_prefix("while parsing a flow sequence, ") {
+        let rest = rest
+            .strip_prefix("expected")
+            .map_or(Cow::Borrowed(rest), |r| {
+                Cow::Owned(format!("did not find expected{r}"))
+            });
+        return (true, rest);
+    }
+    for prefix in [
+        "while parsing a block collection, ",
+        "while parsing a block mapping, ",
+        "while parsing a flow mapping, ",
+        "while parsing a node, ",
+    ] {
+        if let Some(rest) = info.strip_prefix(prefix) {
+            return (true, rest.into());
+        }
+    }
+    if info.starts_with("did not find expected <") {
+        return (true, info.into());
+    }
+    match info.split_once(", ") {
+        Some((context, problem)) if context.starts_with("while ") => (false, problem.into()),
+        _ => (false, info.into()),
+    }
+}
