@@ -7,6 +7,8 @@
 //! - [`decrypt_values`]`(&Value, &key, file_name)` decrypts every string leaf of a parsed
 //!   secret values file; [`decrypt_file`]`(bytes, &key, file_name)` one secret file.
 //! - [`encrypt`]`(&key, plaintext, Cipher)` / [`decrypt`]`(&key, ciphertext)` for one value.
+//! - [`yaml_text`] rewrites the leaves of a values file's *text*, keeping comments and order
+//!   (`slipway secret values encrypt|decrypt|edit`, `rotate-key`).
 //! - [`Masker`] hides decrypted strings in logs and diffs; [`SecretString`] never prints.
 //!
 //! # Formats
@@ -47,6 +49,7 @@ mod hexcodec;
 pub mod key;
 mod masker;
 mod values;
+pub mod yaml_text;
 
 pub use cipher::{Cipher, DecryptError, Format, decrypt, detect_format, encrypt};
 pub use error::SecretError;

@@ -113,16 +113,19 @@ fn decrypt_leaf(
     Ok(Value::string(text))
 }
 
-/// werf's AES-GCM values store a scalar as `<short tag> NUL <style> NUL <value>`; this gives the
-/// typed value back, or `None` when the payload is not framed that way.
-fn unframe_werf_scalar(payload: &str) -> Option<Value> {
+/// werf's AES-GCM values store a scalar as `<short tag> NUL <style> NUL <value>`; this splits
+/// such a payload into its tag and value, or gives `None` when it is not framed that way.
+pub(crate) fn werf_frame(payload: &str) -> Option<(&str, &str)> {
     let mut parts = payload.splitn(3, '\0');
     let tag = parts.next()?;
     let style = parts.next()?;
     let value = parts.next()?;
-    if !tag.starts_with("!!") || style.parse::<u32>().is_err() {
-        return None;
-    }
+    (tag.starts_with("!!") && style.parse::<u32>().is_ok()).then_some((tag, value))
+}
+
+/// The typed value of a werf AES-GCM framed scalar (see [`werf_frame`]).
+fn unframe_werf_scalar(payload: &str) -> Option<Value> {
+    let (tag, value) = werf_frame(payload)?;
     Some(match tag {
         "!!null" => Value::Nil,
         "!!bool" => match value {
