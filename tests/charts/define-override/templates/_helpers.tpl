@@ -1,0 +1,1 @@
+{{- define "shared.label" -}}parent-wins{{- end -}}

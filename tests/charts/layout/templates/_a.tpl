@@ -1,0 +1,1 @@
+{{- define "layout.a" }}from-root{{ end -}}

@@ -1,0 +1,1 @@
+{{- define "middle.name" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}

@@ -1,0 +1,1 @@
+{{- define "unused" }}{{ end -}}
