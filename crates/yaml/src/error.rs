@@ -15,8 +15,9 @@ pub enum YamlError {
     /// type map[string]interface {}`).
     #[error("error unmarshaling JSON: while decoding JSON: {0}")]
     Decode(String),
-    /// A value could not be written as JSON/YAML (`json: unsupported value: NaN`).
-    #[error("error marshaling into JSON: {0}")]
+    /// A value could not be written (`error marshaling into JSON: json: unsupported value:
+    /// NaN`, `yaml: control characters are not allowed`); the text is complete.
+    #[error("{0}")]
     Marshal(String),
 }
 

@@ -95,7 +95,6 @@ pub(crate) fn format_g(f: f64, bits32: bool) -> String {
 }
 
 /// `strconv.FormatFloat(f, 'f', -1, 64)`.
-#[allow(dead_code)] // used by the emitter, which lands next
 pub(crate) fn format_f(f: f64) -> String {
     if let Some(s) = special(f) {
         return s.to_string();
@@ -111,7 +110,6 @@ pub(crate) fn format_f(f: f64) -> String {
 
 /// The text Go's `encoding/json` writes for a float64 (`1e+21`, `0.000001`, `1e-7`, `100`);
 /// `None` for NaN and infinities, which `json.Marshal` rejects.
-#[allow(dead_code)] // used by the emitter, which lands next
 pub(crate) fn json_number(f: f64) -> Option<String> {
     if !f.is_finite() {
         return None;
@@ -131,7 +129,6 @@ pub(crate) fn json_number(f: f64) -> Option<String> {
 }
 
 /// `strconv.FormatFloat(f, 'e', -1, 64)`.
-#[allow(dead_code)] // used by the emitter, which lands next
 fn format_g_exponent(f: f64) -> String {
     let (neg, digits, dp) = shortest_digits(f, false);
     let mut out = String::with_capacity(24);

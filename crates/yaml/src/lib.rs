@@ -6,6 +6,7 @@
 //! through JSON, so map keys become strings and every number becomes a float64
 //! ([`Value::Float`]).
 
+mod emit;
 mod error;
 mod gofloat;
 mod parse;
@@ -69,6 +70,22 @@ pub fn helm_from_yaml_array(text: &str) -> Value {
         Ok(items) => Value::list(items),
         Err(e) => Value::list(vec![Value::string(e.to_string())]),
     }
+}
+
+/// `sigs.k8s.io/yaml.Marshal`: the YAML text of `v` after Go's JSON round trip, ending in a
+/// newline.
+pub fn marshal(v: &Value) -> Result<String, YamlError> {
+    emit::marshal(v)
+}
+
+/// Helm's `toYaml`: [`marshal`] without its final newline. (Helm's template function swallows
+/// the error and prints an empty string.)
+pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
+    let mut text = marshal(v)?;
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Ok(text)
 }
 
 /// Go's `json: cannot unmarshal KIND into Go value of type TYPE`.

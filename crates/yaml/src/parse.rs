@@ -377,6 +377,7 @@ fn allowed_alias_ratio(decode_count: usize) -> f64 {
 fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlError> {
     let resolved = match tag {
         None if !plain => Resolved::Str,
+        None if text == "<<" => Resolved::Merge,
         None => resolve_plain(text),
         Some("tag:yaml.org,2002:null") => Resolved::Null,
         Some("tag:yaml.org,2002:merge") if text == "<<" => Resolved::Merge,

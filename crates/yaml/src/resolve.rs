@@ -46,7 +46,6 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
             }
             resolve_number(s, true)
         }
-        b'<' if s == "<<" => Resolved::Merge,
         _ => Resolved::Str,
     }
 }
@@ -364,7 +363,9 @@ fn num12(b: &[u8], i: &mut usize) -> Option<u32> {
 /// Days in a month of the proleptic Gregorian calendar.
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -372,7 +373,6 @@ fn days_in(month: u32, year: u32) -> u32 {
 }
 
 /// yaml.v2's `isBase60Float`: `1:20`, `-1:30:00.5` (quoted on output for old parsers).
-#[allow(dead_code)] // used by the emitter, which lands next
 pub(crate) fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(&c) = b.first() else {
@@ -430,7 +430,7 @@ mod tests {
         assert_eq!(resolve_plain("yES"), Resolved::Str);
         assert_eq!(resolve_plain("~"), Resolved::Null);
         assert_eq!(resolve_plain(""), Resolved::Null);
-        assert_eq!(resolve_plain("<<"), Resolved::Merge);
+        assert_eq!(resolve_plain("<<"), Resolved::Str);
     }
 
     #[test]

@@ -1,0 +1,739 @@
+//! Writing values as Helm's `toYaml` does: `sigs.k8s.io/yaml.Marshal`, i.e. Go's
+//! `json.Marshal`, then yaml.v2 reading that JSON and writing it back with libyaml's emitter
+//! (block style, 2-space indent, compact sequences, keys in yaml.v2's natural order, libyaml's
+//! scalar analysis and quoting, lines folded after column 80).
+//!
+//! The JSON round trip is done on the fly: numbers take the form yaml.v2 would re-read from
+//! Go's JSON text, and the emitter state machine below mirrors libyaml's for the events that
+//! such a document produces.
+
+use slipway_value::Value;
+
+use crate::error::YamlError;
+use crate::gofloat::{format_g, json_number};
+use crate::resolve::{Resolved, is_base60_float, resolve_plain};
+
+/// libyaml's preferred line width.
+const BEST_WIDTH: usize = 80;
+/// libyaml's indentation step.
+const BEST_INDENT: i64 = 2;
+/// Nesting beyond this is refused (Go's encoder detects cycles from this depth on).
+const MAX_DEPTH: usize = 1000;
+
+/// `sigs.k8s.io/yaml.Marshal(v)`: the YAML text, ending in a newline.
+pub(crate) fn marshal(v: &Value) -> Result<String, YamlError> {
+    let mut e = Emitter {
+        out: String::with_capacity(256),
+        column: 0,
+        indent: -1,
+        indents: Vec::new(),
+        whitespace: true,
+        indention: true,
+        depth: 0,
+    };
+    e.node(v, Ctx::Root)?;
+    e.write_indent();
+    Ok(e.out)
+}
+
+/// Where a node sits, as libyaml's `emit_node` flags.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Root,
+    Sequence,
+    Mapping,
+    SimpleKey,
+}
+
+/// Scalar styles libyaml can pick.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+struct Emitter {
+    out: String,
+    /// Column in characters.
+    column: usize,
+    indent: i64,
+    indents: Vec<i64>,
+    whitespace: bool,
+    indention: bool,
+    depth: usize,
+}
+
+impl Emitter {
+    fn put(&mut self, c: char) {
+        self.out.push(c);
+        self.column += 1;
+    }
+
+    fn put_break(&mut self) {
+        self.out.push('\n');
+        self.column = 0;
+    }
+
+    fn increase_indent(&mut self, flow: bool, indentless: bool) {
+        self.indents.push(self.indent);
+        if self.indent < 0 {
+            self.indent = if flow { BEST_INDENT } else { 0 };
+        } else if !indentless {
+            self.indent += BEST_INDENT;
+        }
+    }
+
+    fn pop_indent(&mut self) {
+        self.indent = self.indents.pop().unwrap_or(-1);
+    }
+
+    fn write_indent(&mut self) {
+        let indent = self.indent.max(0) as usize;
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
+            self.put_break();
+        }
+        while self.column < indent {
+            self.put(' ');
+        }
+        self.whitespace = true;
+        self.indention = true;
+    }
+
+    fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
+        if need_ws && !self.whitespace {
+            self.put(' ');
+        }
+        for c in ind.chars() {
+            self.put(c);
+        }
+        self.whitespace = is_ws;
+        self.indention = self.indention && is_indention;
+    }
+
+    fn node(&mut self, v: &Value, ctx: Ctx) -> Result<(), YamlError> {
+        match v {
+            Value::Nil => self.scalar("null", Style::Plain, ctx),
+            Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain, ctx),
+            Value::Int(i) => self.scalar(&i.to_string(), Style::Plain, ctx),
+            Value::Float(f) => {
+                let text = float_text(*f).ok_or_else(|| {
+                    YamlError::Marshal(format!(
+                        "error marshaling into JSON: json: unsupported value: {}",
+                        format_g(*f, false)
+                    ))
+                })?;
+                self.scalar(&text, Style::Plain, ctx)
+            }
+            Value::String(s) => self.string(s, ctx),
+            Value::Bytes(b) => self.string(&base64(b), ctx),
+            Value::List(items) => self.nested(|e| e.sequence(items, ctx)),
+            Value::Dict(d) => {
+                let map = d.read();
+                self.nested(|e| e.mapping(&map))
+            }
+            Value::Object(o) => self.node(&o.to_data(), ctx),
+        }
+    }
+
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<(), YamlError>,
+    ) -> Result<(), YamlError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(YamlError::Marshal(
+                "error marshaling into JSON: json: unsupported value: encountered a cycle via map[string]interface {}".into(),
+            ));
+        }
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    fn empty_flow(&mut self, open: &str, close: &str) {
+        self.write_indicator(open, true, true, false);
+        self.write_indicator(close, false, false, false);
+    }
+
+    fn sequence(&mut self, items: &[Value], ctx: Ctx) -> Result<(), YamlError> {
+        if items.is_empty() {
+            self.empty_flow("[", "]");
+            return Ok(());
+        }
+        let indentless = ctx == Ctx::Mapping && !self.indention;
+        self.increase_indent(false, indentless);
+        for item in items {
+            self.write_indent();
+            self.write_indicator("-", true, false, true);
+            self.node(item, Ctx::Sequence)?;
+        }
+        self.pop_indent();
+        Ok(())
+    }
+
+    fn mapping(&mut self, map: &slipway_value::Map) -> Result<(), YamlError> {
+        if map.is_empty() {
+            self.empty_flow("{", "}");
+            return Ok(());
+        }
+        let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        sort_keys(&mut keys);
+        self.increase_indent(false, false);
+        for key in keys {
+            if key.contains('\u{85}') {
+                // The JSON key spans two lines for libyaml, which no simple key may.
+                return Err(YamlError::Marshal(
+                    "yaml: could not find expected ':'".into(),
+                ));
+            }
+            self.write_indent();
+            if key.len() <= 128 && !has_line_break(key) {
+                self.string(key, Ctx::SimpleKey)?;
+                self.write_indicator(":", false, false, false);
+            } else {
+                self.write_indicator("?", true, false, true);
+                self.string(key, Ctx::Mapping)?;
+                self.write_indent();
+                self.write_indicator(":", true, false, true);
+            }
+            self.node(&map[key], Ctx::Mapping)?;
+        }
+        self.pop_indent();
+        Ok(())
+    }
+
+    /// yaml.v2's `stringv` choice followed by libyaml's `select_scalar_style`.
+    fn string(&mut self, s: &str, ctx: Ctx) -> Result<(), YamlError> {
+        if s.chars().any(is_control_after_json) {
+            return Err(YamlError::Marshal(
+                "yaml: control characters are not allowed".into(),
+            ));
+        }
+        let folded;
+        let s = if s.contains('\u{85}') {
+            folded = fold_nel(s);
+            folded.as_str()
+        } else {
+            s
+        };
+        let can_plain = resolve_plain(s) == Resolved::Str && !is_base60_float(s);
+        let style = if s.contains('\n') {
+            Style::Literal
+        } else if can_plain {
+            Style::Plain
+        } else {
+            Style::Double
+        };
+        self.scalar(s, style, ctx)
+    }
+
+    fn scalar(&mut self, s: &str, requested: Style, ctx: Ctx) -> Result<(), YamlError> {
+        let a = analyze(s);
+        let simple_key = ctx == Ctx::SimpleKey;
+        let mut style = requested;
+        if simple_key && a.multiline {
+            style = Style::Double;
+        }
+        if style == Style::Plain && (!a.block_plain_allowed || (s.is_empty() && simple_key)) {
+            style = Style::Single;
+        }
+        if style == Style::Single && !a.single_quoted_allowed {
+            style = Style::Double;
+        }
+        if style == Style::Literal && (!a.block_allowed || simple_key) {
+            style = Style::Double;
+        }
+        self.increase_indent(true, false);
+        let allow_breaks = !simple_key;
+        match style {
+            Style::Plain => self.write_plain(s, allow_breaks),
+            Style::Single => self.write_single(s, allow_breaks),
+            Style::Double => self.write_double(s, allow_breaks),
+            Style::Literal => self.write_literal(s),
+        }
+        self.pop_indent();
+        Ok(())
+    }
+
+    fn write_plain(&mut self, s: &str, allow_breaks: bool) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        let mut breaks = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && chars.get(i + 1) != Some(&' ')
+                {
+                    self.write_indent();
+                } else {
+                    self.put(c);
+                }
+                spaces = true;
+            } else if is_break(c) {
+                if !breaks && c == '\n' {
+                    self.put_break();
+                }
+                self.write_break(c);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                self.put(c);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn write_break(&mut self, c: char) {
+        if c == '\n' {
+            self.put_break();
+        } else {
+            self.out.push(c);
+            self.column = 0;
+        }
+    }
+
+    fn write_single(&mut self, s: &str, allow_breaks: bool) {
+        self.write_indicator("'", true, false, false);
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        let mut breaks = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i < chars.len() - 1
+                    && chars.get(i + 1) != Some(&' ')
+                {
+                    self.write_indent();
+                } else {
+                    self.put(c);
+                }
+                spaces = true;
+            } else if is_break(c) {
+                if !breaks && c == '\n' {
+                    self.put_break();
+                }
+                self.write_break(c);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                if c == '\'' {
+                    self.put('\'');
+                }
+                self.put(c);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        self.write_indicator("'", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn write_double(&mut self, s: &str, allow_breaks: bool) {
+        self.write_indicator("\"", true, false, false);
+        let starts_with_bom = s.starts_with('\u{feff}');
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if !is_printable(c) || starts_with_bom || is_break(c) || c == '"' || c == '\\' {
+                self.put('\\');
+                match escape_letter(c) {
+                    Some(l) => self.put(l),
+                    None => {
+                        let v = c as u32;
+                        let (letter, width) = if v <= 0xFF {
+                            ('x', 2)
+                        } else if v <= 0xFFFF {
+                            ('u', 4)
+                        } else {
+                            ('U', 8)
+                        };
+                        self.put(letter);
+                        for k in (0..width).rev() {
+                            let digit = (v >> (k * 4)) & 0xF;
+                            self.put(
+                                char::from_digit(digit, 16)
+                                    .unwrap_or('0')
+                                    .to_ascii_uppercase(),
+                            );
+                        }
+                    }
+                }
+                spaces = false;
+            } else if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i < chars.len() - 1
+                {
+                    self.write_indent();
+                    if chars.get(i + 1) == Some(&' ') {
+                        self.put('\\');
+                    }
+                } else {
+                    self.put(c);
+                }
+                spaces = true;
+            } else {
+                self.put(c);
+                spaces = false;
+            }
+        }
+        self.write_indicator("\"", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn write_literal(&mut self, s: &str) {
+        self.write_indicator("|", true, false, false);
+        self.block_hints(s);
+        self.put_break();
+        self.indention = true;
+        self.whitespace = true;
+        let mut breaks = true;
+        for c in s.chars() {
+            if is_break(c) {
+                self.write_break(c);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                self.put(c);
+                self.indention = false;
+                breaks = false;
+            }
+        }
+    }
+
+    fn block_hints(&mut self, s: &str) {
+        let mut chars = s.chars();
+        if s.starts_with(' ') || s.chars().next().is_some_and(is_break) {
+            self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
+        }
+        let last = chars.next_back();
+        let chomp = match last {
+            None => Some("-"),
+            Some(c) if !is_break(c) => Some("-"),
+            Some(_) => match chars.next_back() {
+                None => Some("+"),
+                Some(c) if is_break(c) => Some("+"),
+                Some(_) => None,
+            },
+        };
+        if let Some(h) = chomp {
+            self.write_indicator(h, false, false, false);
+        }
+    }
+}
+
+/// The plain-scalar text yaml.v2 writes for a float64 after the JSON round trip: Go's JSON
+/// number re-read by yaml.v2 (integers stay integers when they fit int64/uint64), else `%g`.
+fn float_text(f: f64) -> Option<String> {
+    let json = json_number(f)?;
+    Some(match resolve_plain(&json) {
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Uint(u) => u.to_string(),
+        _ => format_g(f, false),
+    })
+}
+
+/// What a string becomes when yaml.v2 re-reads Go's JSON of it: JSON leaves NEL (U+0085) raw,
+/// and libyaml folds it as a line break inside a double-quoted scalar (spaces around it are
+/// dropped; one break becomes a space, each further break a newline).
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('\u{85}') {
+        let before = rest[..pos].trim_end_matches(' ');
+        out.push_str(before);
+        let after = &rest[pos + '\u{85}'.len_utf8()..];
+        let run_len = after
+            .find(|c: char| c != ' ' && c != '\u{85}')
+            .unwrap_or(after.len());
+        let trailing = after[..run_len].matches('\u{85}').count();
+        if trailing == 0 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', trailing));
+        }
+        rest = &after[run_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Characters that Go's JSON encoder leaves raw but libyaml's reader refuses, so that the
+/// JSON-to-YAML step of `Marshal` fails.
+fn is_control_after_json(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// libyaml's `is_break`: LF, CR, NEL, LS, PS.
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn has_line_break(s: &str) -> bool {
+    s.chars().any(is_break)
+}
+
+/// libyaml's `is_printable` (which, as written, leaves out tab and everything beyond the
+/// Basic Multilingual Plane).
+fn is_printable(c: char) -> bool {
+    let v = c as u32;
+    v == 0x0A
+        || (0x20..=0x7E).contains(&v)
+        || (0xA0..=0xD7FF).contains(&v)
+        || ((0xE000..=0xFFFD).contains(&v) && v != 0xFEFF)
+}
+
+/// The one-letter escapes of libyaml's double-quoted writer.
+fn escape_letter(c: char) -> Option<char> {
+    Some(match c {
+        '\0' => '0',
+        '\u{7}' => 'a',
+        '\u{8}' => 'b',
+        '\t' => 't',
+        '\n' => 'n',
+        '\u{b}' => 'v',
+        '\u{c}' => 'f',
+        '\r' => 'r',
+        '\u{1b}' => 'e',
+        '"' => '"',
+        '\\' => '\\',
+        '\u{85}' => 'N',
+        '\u{a0}' => '_',
+        '\u{2028}' => 'L',
+        '\u{2029}' => 'P',
+        _ => return None,
+    })
+}
+
+/// What libyaml's `analyze_scalar` allows for a value.
+struct Analysis {
+    multiline: bool,
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    let mut line_breaks = false;
+    let mut special = false;
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    let mut preceded_by_ws = true;
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_by_ws = i + 1 >= n || matches!(chars[i + 1], ' ' | '\t');
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' if followed_by_ws => block_indicators = true,
+                '-' if followed_by_ws => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_ws => block_indicators = true,
+                '#' if preceded_by_ws => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if i + 1 == n {
+                trailing_space = true;
+            }
+            if previous_break {
+                break_space = true;
+            }
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            line_breaks = true;
+            if i == 0 {
+                leading_break = true;
+            }
+            if i + 1 == n {
+                trailing_break = true;
+            }
+            if previous_space {
+                space_break = true;
+            }
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain_allowed = false;
+    }
+    if trailing_space {
+        a.block_allowed = false;
+    }
+    if break_space {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if space_break || special {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+        a.block_allowed = false;
+    }
+    if line_breaks || block_indicators {
+        a.block_plain_allowed = false;
+    }
+    a
+}
+
+/// yaml.v2's key order (`sorter.go`) for string keys: digit runs compare as numbers, and a
+/// non-letter sorts before a letter. A merge sort, since the order is not always total.
+fn sort_keys(keys: &mut [&str]) {
+    if keys.len() <= 1 {
+        return;
+    }
+    let mid = keys.len() / 2;
+    sort_keys(&mut keys[..mid]);
+    sort_keys(&mut keys[mid..]);
+    let mut merged = Vec::with_capacity(keys.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < keys.len() {
+        if key_less(keys[j], keys[i]) {
+            merged.push(keys[j]);
+            j += 1;
+        } else {
+            merged.push(keys[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&keys[i..mid]);
+    merged.extend_from_slice(&keys[j..]);
+    keys.copy_from_slice(&merged);
+}
+
+fn is_go_digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
+}
+
+/// yaml.v2's `keyList.Less` for two strings.
+pub(crate) fn key_less(a: &str, b: &str) -> bool {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            continue;
+        }
+        let al = ar[i].is_alphabetic();
+        let bl = br[i].is_alphabetic();
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return bl;
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && is_go_digit(ar[j - 1]) {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && is_go_digit(ar[ai]) {
+            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && is_go_digit(br[bi]) {
+            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+            bi += 1;
+        }
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+/// Standard base64 with padding, as Go's JSON encodes `[]byte`.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,155 @@
+//! Differential tests against the real `helm` binary: values files are read by Helm and by
+//! us, each case goes through `toYaml` (and `fromYaml` for error texts), and the outputs must
+//! be byte-identical. Skipped with a notice when `helm` is absent, unless
+//! `SLIPWAY_REQUIRE_ORACLES=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use slipway_value::Value;
+use slipway_yaml::{from_yaml, helm_from_yaml, to_yaml};
+
+/// The `helm` binary from PATH or the repository's `.tools/bin`.
+fn helm() -> Option<PathBuf> {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
+    if tools.is_file() {
+        return Some(tools);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("helm"))
+        .find(|p| p.is_file())
+}
+
+fn helm_or_skip() -> Option<PathBuf> {
+    let found = helm();
+    if found.is_none() {
+        assert!(
+            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "helm is required (SLIPWAY_REQUIRE_ORACLES=1) but was not found"
+        );
+        eprintln!("notice: helm not found; skipping the differential test");
+    }
+    found
+}
+
+/// Renders `template` with `values` through `helm template` and returns stdout.
+fn helm_render(helm: &Path, name: &str, template: &str, values: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("slipway-yaml-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: hc\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("templates/t.yaml"), template).unwrap();
+    std::fs::write(dir.join("values.yaml"), values).unwrap();
+    let out = Command::new(helm)
+        .args(["template", "x"])
+        .arg(&dir)
+        .output()
+        .expect("run helm");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "helm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Puts each case's output, base64-encoded, in a ConfigMap so that Helm accepts any text.
+const WRAP_TEMPLATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n\
+{{- range $k, $v := .Values.cases }}\n  {{ $k | quote }}: {{ FUNC | b64enc | quote }}\n{{- end }}\n";
+
+/// Case name -> the text Helm rendered for it.
+fn split_cases(rendered: &str) -> Vec<(String, String)> {
+    rendered
+        .lines()
+        .filter_map(|line| {
+            let (name, encoded) = line.strip_prefix("  \"")?.split_once("\": \"")?;
+            let encoded = encoded.strip_suffix('"')?;
+            Some((name.to_string(), decode_base64(encoded)))
+        })
+        .collect()
+}
+
+/// Standard base64 decoding (the test's own, to read what `b64enc` wrote).
+fn decode_base64(text: &str) -> String {
+    let mut bits = 0u32;
+    let mut nbits = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().take_while(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            _ => 63,
+        };
+        bits = (bits << 6) | u32::from(v);
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+        }
+    }
+    String::from_utf8(out).expect("helm wrote UTF-8")
+}
+
+/// Runs every case of `values` (a map under `cases:`) through `func` in Helm and through
+/// `ours`, and reports each difference.
+fn differential(name: &str, func: &str, values: &str, ours: impl Fn(&Value) -> String) {
+    let Some(helm) = helm_or_skip() else { return };
+    let template = WRAP_TEMPLATE.replace("FUNC", func);
+    let rendered = helm_render(&helm, name, &template, values);
+    let parsed = from_yaml(values).expect("our parse of the values");
+    let cases = parsed.as_dict().unwrap().get("cases").unwrap();
+    let cases = cases.as_dict().unwrap();
+    let helm_cases = split_cases(&rendered);
+    eprintln!("{name}: {} cases compared", helm_cases.len());
+    assert_eq!(
+        helm_cases.len(),
+        cases.len(),
+        "case count; helm output:\n{rendered}"
+    );
+    let mut failures = Vec::new();
+    for (case, expected) in &helm_cases {
+        let value = cases
+            .get(case)
+            .unwrap_or_else(|| panic!("case {case} missing on our side"));
+        let got = ours(&value);
+        if &got != expected {
+            failures.push(format!(
+                "case {case}:\n--- helm\n{expected}\n--- ours\n{got}\n"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        helm_cases.len(),
+        failures.join("\n")
+    );
+}
+
+const TO_YAML_CASES: &str = include_str!("data/to_yaml_cases.yaml");
+
+#[test]
+fn to_yaml_matches_helm() {
+    differential("toyaml", "toYaml $v", TO_YAML_CASES, |v| {
+        to_yaml(v).unwrap_or_default()
+    });
+}
+
+const FROM_YAML_CASES: &str = include_str!("data/from_yaml_cases.yaml");
+
+#[test]
+fn from_yaml_matches_helm() {
+    differential("fromyaml", "fromYaml $v | toYaml", FROM_YAML_CASES, |v| {
+        let parsed = helm_from_yaml(v.as_str().unwrap_or_default());
+        to_yaml(&parsed).unwrap_or_default()
+    });
+}
