@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use slipway_value::{Dict, Value};
 
-use crate::gofmt::{go_fmt_t, go_fmt_v};
 use crate::model::Chart;
+use slipway_value::fmt::{format_value as go_fmt_v, quote as go_quote, sprintf};
 
 /// The key holding values shared by a chart and all its subcharts.
 pub const GLOBAL_KEY: &str = "global";
@@ -122,7 +122,7 @@ impl Coalescer<'_> {
                         return Err(CoalesceError(format!(
                             "type mismatch on {}: {}",
                             sub.name(),
-                            go_fmt_t(other)
+                            sprintf("%t", std::slice::from_ref(other))
                         )));
                     }
                 }
@@ -181,7 +181,7 @@ impl Coalescer<'_> {
                             }
                             Some(_) => self.warn(format!(
                                 "Conflict: cannot merge map onto non-map for {}. Skipping.",
-                                crate::gofmt::go_quote(&key)
+                                go_quote(&key)
                             )),
                         }
                     }

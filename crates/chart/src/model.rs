@@ -86,8 +86,8 @@ pub struct Metadata {
     pub app_version: String,
     /// `deprecated`.
     pub deprecated: bool,
-    /// `annotations`.
-    pub annotations: Vec<(String, String)>,
+    /// `annotations` (`None` when Chart.yaml has none: templates then see a nil map).
+    pub annotations: Option<std::collections::BTreeMap<String, String>>,
     /// `kubeVersion` (a constraint on the cluster version).
     pub kube_version: String,
     /// `dependencies`.
@@ -167,12 +167,13 @@ impl Chart {
         put("Deprecated", Value::Bool(md.deprecated));
         put(
             "Annotations",
-            Value::dict(
-                md.annotations
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::string(v.as_str())))
-                    .collect(),
-            ),
+            md.annotations.as_ref().map_or(Value::Nil, |a| {
+                Value::dict(
+                    a.iter()
+                        .map(|(k, v)| (k.clone(), Value::string(v.as_str())))
+                        .collect(),
+                )
+            }),
         );
         put("KubeVersion", Value::string(md.kube_version.as_str()));
         put(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use slipway_value::{Dict, Map, Value};
 
-use crate::gofmt::{go_quote, go_type_name};
+use slipway_value::fmt::quote as go_quote;
 
 /// The largest list index a set line may use (Helm's `MaxIndex`).
 pub const MAX_INDEX: usize = 65536;
@@ -481,6 +481,16 @@ fn set_index(mut list: Vec<Value>, index: i64, val: Value) -> (Vec<Value>, PResu
     (list, Ok(()))
 }
 
+/// The dynamic type name Go's runtime prints for a value held in an `interface{}` (set lines
+/// type integers as `int64`).
+fn go_type_name(v: &Value) -> String {
+    match v {
+        Value::Nil => "nil".to_owned(),
+        Value::Int(_) => "int64".to_owned(),
+        other => slipway_value::fmt::type_name(other),
+    }
+}
+
 /// The error Helm's recovered type-assertion panic turns into.
 fn assertion_panic(found: &Value, wanted: &str) -> PErr {
     PErr::msg(format!(
@@ -553,7 +563,7 @@ fn go_quote_rune(c: char) -> String {
 }
 
 /// JSON decoded as Go's `encoding/json` does into `any`: every number is a `float64`.
-fn json_to_go(json: &serde_json::Value) -> Value {
+pub(crate) fn json_to_go(json: &serde_json::Value) -> Value {
     match json {
         serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         serde_json::Value::Array(items) => Value::list(items.iter().map(json_to_go).collect()),

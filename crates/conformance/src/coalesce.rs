@@ -33,6 +33,11 @@ pub fn check(case: &serde_json::Value) -> Result<(), String> {
             }
             (dst, None)
         }
+        "read_values" => {
+            let text = case["values_yaml"].as_str().ok_or("no values_yaml")?;
+            let out = slipway_chart::values::read_values(text.as_bytes())?;
+            (out, None)
+        }
         other => return Err(format!("unknown op {other}")),
     };
     let root = Value::Dict(result);
