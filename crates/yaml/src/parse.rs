@@ -43,6 +43,9 @@ enum Ev<'a> {
 /// The documents of a stream, each as its recorded events (`None` for an empty stream).
 struct Recorded<'a> {
     events: Vec<Ev<'a>>,
+    /// An error found after the document was complete, which yaml.v2 (reading one document)
+    /// never sees; a multi-document read reports it after this document.
+    trailing_error: Option<YamlError>,
 }
 
 /// Reads events of the next document; `Ok(None)` at the end of the stream.
@@ -51,13 +54,35 @@ fn record_document<'a>(
     text: &'a str,
 ) -> Result<Option<Recorded<'a>>, YamlError> {
     let mut events = Vec::new();
-    let mut depth = 0usize;
+    // Open collections, `true` for mappings.
+    let mut open: Vec<bool> = Vec::new();
     let mut in_doc = false;
     loop {
         let Some(next) = parser.next_event() else {
             return Ok(None);
         };
-        let (event, span) = next.map_err(|e| scan_error(&e, text))?;
+        let (event, span) = match next {
+            Ok(ok) => ok,
+            // yaml.v2 stops at `...` without looking at what follows it, and never asks for a
+            // second document (which would need `---`).
+            Err(e)
+                if !events.is_empty()
+                    && (e.info() == "invalid content after document end marker"
+                        || (open.is_empty()
+                            && e.info() == "did not find expected <document start>")) =>
+            {
+                events.extend(open.iter().rev().map(
+                    |&is_map| {
+                        if is_map { Ev::MapEnd } else { Ev::SeqEnd }
+                    },
+                ));
+                return Ok(Some(Recorded {
+                    events,
+                    trailing_error: Some(scan_error(&e, text)),
+                }));
+            }
+            Err(e) => return Err(scan_error(&e, text)),
+        };
         let ev = match event {
             Event::StreamStart | Event::Nothing => continue,
             Event::StreamEnd => return Ok(None),
@@ -67,7 +92,10 @@ fn record_document<'a>(
             }
             Event::DocumentEnd => {
                 if in_doc {
-                    return Ok(Some(Recorded { events }));
+                    return Ok(Some(Recorded {
+                        events,
+                        trailing_error: None,
+                    }));
                 }
                 continue;
             }
@@ -78,21 +106,21 @@ fn record_document<'a>(
                 tag: tag.map(|t| full_tag(&t)),
             },
             Event::SequenceStart(anchor, _) => {
-                depth += 1;
-                check_depth(depth, span.start.line())?;
+                open.push(false);
+                check_depth(open.len(), span.start.line())?;
                 Ev::SeqStart { anchor }
             }
             Event::SequenceEnd => {
-                depth -= 1;
+                open.pop();
                 Ev::SeqEnd
             }
             Event::MappingStart(anchor, _) => {
-                depth += 1;
-                check_depth(depth, span.start.line())?;
+                open.push(true);
+                check_depth(open.len(), span.start.line())?;
                 Ev::MapStart { anchor }
             }
             Event::MappingEnd => {
-                depth -= 1;
+                open.pop();
                 Ev::MapEnd
             }
             Event::Alias(anchor) => Ev::Alias {
@@ -102,6 +130,31 @@ fn record_document<'a>(
         };
         events.push(ev);
     }
+}
+
+/// What libyaml's reader and directive scanner refuse before any parsing: characters outside
+/// YAML's printable set, and a leading directive other than `%YAML` / `%TAG`.
+fn check_reader(text: &str) -> Result<(), YamlError> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}')
+            || matches!(c, '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    };
+    if !text.chars().all(allowed) {
+        return Err(YamlError::Yaml(
+            "yaml: control characters are not allowed".into(),
+        ));
+    }
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'));
+    if let Some(name) = first.and_then(|l| l.strip_prefix('%')) {
+        let name = name.split([' ', '\t']).next().unwrap_or("");
+        if name != "YAML" && name != "TAG" {
+            return Err(YamlError::Yaml("yaml: found unknown directive name".into()));
+        }
+    }
+    Ok(())
 }
 
 /// Fails like libyaml when nesting passes [`MAX_DEPTH`].
@@ -142,8 +195,9 @@ enum Pending {
     Key,
     Value(String),
     MergeValue,
-    /// A key that the JSON step cannot represent: its value is read and dropped.
-    Dropped,
+    /// A key that the JSON step cannot represent (the start of the error text): its value is
+    /// read for the message and dropped.
+    Dropped(String),
 }
 
 /// An open collection.
@@ -170,6 +224,7 @@ struct Decoder<'e, 'a> {
 
 /// Parses the first document of `text`; `Value::Nil` for an empty stream.
 pub(crate) fn parse_first(text: &str) -> Result<Value, YamlError> {
+    check_reader(text)?;
     let mut parser = Parser::new_from_str(text);
     match record_document(&mut parser, text)? {
         Some(doc) => decode(&doc),
@@ -179,10 +234,14 @@ pub(crate) fn parse_first(text: &str) -> Result<Value, YamlError> {
 
 /// Parses every document of `text`.
 pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, YamlError> {
+    check_reader(text)?;
     let mut parser = Parser::new_from_str(text);
     let mut out = Vec::new();
     while let Some(doc) = record_document(&mut parser, text)? {
         out.push(decode(&doc)?);
+        if let Some(e) = doc.trailing_error {
+            return Err(e);
+        }
     }
     Ok(out)
 }
@@ -335,10 +394,7 @@ impl Decoder<'_, '_> {
                         Node::Merge => Pending::MergeValue,
                         Node::Scalar(resolved, text) => match key_string(&resolved, text) {
                             Ok(key) => Pending::Value(key),
-                            Err(e) => {
-                                self.json_error.get_or_insert(e);
-                                Pending::Dropped
-                            }
+                            Err(e) => Pending::Dropped(e),
                         },
                         Node::Value(v) => {
                             return Err(YamlError::Yaml(format!(
@@ -353,7 +409,11 @@ impl Decoder<'_, '_> {
                     map.insert(key, value);
                 }
                 Pending::MergeValue => merge_into(map, node)?,
-                Pending::Dropped => {}
+                Pending::Dropped(prefix) => {
+                    let value = node_sharp_v(&node);
+                    self.json_error
+                        .get_or_insert_with(|| format!("{prefix}, value: {value}"));
+                }
             },
         }
         Ok(None)
@@ -379,7 +439,6 @@ fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlE
         None if !plain => Resolved::Str,
         None if text == "<<" => Resolved::Merge,
         None => resolve_plain(text),
-        Some("tag:yaml.org,2002:null") => Resolved::Null,
         Some("tag:yaml.org,2002:merge") if text == "<<" => Resolved::Merge,
         Some("tag:yaml.org,2002:binary") => {
             let decoded = decode_base64(text).ok_or_else(|| {
@@ -461,7 +520,7 @@ fn key_string(resolved: &Resolved, text: String) -> Result<String, String> {
             s => s.into(),
         }),
         Resolved::Bool(b) => Ok(b.to_string()),
-        Resolved::Null => Err("unsupported map key of type: <nil>, key: <nil>".into()),
+        Resolved::Null => Err("unsupported map key of type: %!s(<nil>), key: <nil>".into()),
         Resolved::Uint(u) => Err(format!("unsupported map key of type: uint64, key: 0x{u:x}")),
     }
 }
@@ -496,19 +555,81 @@ fn merge_into(map: &mut Map, node: Node) -> Result<(), YamlError> {
     Ok(())
 }
 
-/// A rough `%#v` of a decoded collection, for yaml.v2's `invalid map key` message.
-fn go_sharp_v(v: &Value) -> String {
-    match v {
-        Value::List(_) => "[]interface {}{...}".into(),
-        _ => "map[interface {}]interface {}{...}".into(),
+/// Go's `%#v` of a decoded node, as yaml.v2 holds it (`"a"`, `1`, `<nil>`).
+fn node_sharp_v(node: &Node) -> String {
+    match node {
+        Node::Merge => "\"<<\"".into(),
+        Node::Scalar(resolved, text) => match resolved {
+            Resolved::Null => "<nil>".into(),
+            Resolved::Bool(b) => b.to_string(),
+            Resolved::Int(i) => i.to_string(),
+            Resolved::Uint(u) => format!("0x{u:x}"),
+            Resolved::Float(f) => format_g(*f, false),
+            Resolved::Merge | Resolved::Timestamp | Resolved::Str => go_quote(text),
+        },
+        Node::Value(v) => go_sharp_v(v),
     }
+}
+
+/// Go's `%#v` of a decoded collection (`[]interface {}{"b", "c"}`), element types as the
+/// JSON step left them.
+fn go_sharp_v(v: &Value) -> String {
+    let elem = |v: &Value| match v {
+        Value::Nil => "interface {}(nil)".to_string(),
+        other => go_sharp_v(other),
+    };
+    match v {
+        Value::Nil => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_g(*f, false),
+        Value::String(s) => go_quote(s),
+        Value::List(items) => format!(
+            "[]interface {{}}{{{}}}",
+            items.iter().map(elem).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Dict(d) => format!(
+            "map[interface {{}}]interface {{}}{{{}}}",
+            d.read()
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_quote(k), elem(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => "<nil>".into(),
+    }
+}
+
+/// Go's `strconv.Quote` for the printable cases (escapes `"`, `\\` and control characters).
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Turns the YAML scanner's error into yaml.v2's text (`yaml: line N: PROBLEM`).
 fn scan_error(e: &ScanError, text: &str) -> YamlError {
     let info = e.info();
-    let line1 = e.marker().line();
-    let (parser_error, problem) = go_problem(info);
+    let mut line1 = e.marker().line();
+    let (parser_error, problem) = go_problem(info, text, e.marker().index());
+    if problem == "found unexpected end of stream" {
+        // libyaml reports it where the input ends.
+        line1 = text.matches('\n').count() + 1;
+    }
     if let Some(name) = info.strip_prefix("while parsing node, found unknown anchor") {
         let _ = name;
         let name = alias_name(text, e.marker().index());
@@ -532,9 +653,26 @@ fn scan_error(e: &ScanError, text: &str) -> YamlError {
 
 /// libyaml's problem text for a saphyr error message, and whether libyaml reports it from
 /// the parser (rather than the scanner).
-fn go_problem(info: &str) -> (bool, Cow<'_, str>) {
+fn go_problem<'a>(info: &'a str, text: &str, at: usize) -> (bool, Cow<'a, str>) {
     if info.starts_with("unexpected character") || info.starts_with("tab") {
         return (false, "found character that cannot start any token".into());
+    }
+    if info == "invalid trailing content after double-quoted scalar" {
+        return (true, "did not find expected key".into());
+    }
+    if info == "illegal placement of ':' indicator" {
+        return (true, "did not find expected ',' or ']'".into());
+    }
+    if info == "misplaced bracket" {
+        // A bracket where a value should start, or after a complete value.
+        let before = text.chars().take(at).collect::<String>();
+        let after_indicator = before.trim_end().ends_with([':', '-', '[', ',', '{']);
+        let problem = if after_indicator {
+            "did not find expected node content"
+        } else {
+            "did not find expected key"
+        };
+        return (true, problem.into());
     }
     if info == "simple key expect ':'" {
         return (false, "could not find expected ':'".into());

@@ -48,9 +48,9 @@ fn keys_become_strings() {
 fn null_key_is_a_json_step_error() {
     let e = from_yaml("~: a\n").unwrap_err();
     assert!(matches!(e, YamlError::Json(_)), "{e:?}");
-    assert!(
-        e.to_string()
-            .starts_with("error converting YAML to JSON: unsupported map key of type: <nil>")
+    assert_eq!(
+        e.to_string(),
+        "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: \"a\""
     );
 }
 
@@ -127,11 +127,13 @@ fn multi_line_scalars() {
 
 #[test]
 fn tags() {
-    let v = from_yaml("a: !!str 123\nb: !!float 1\nc: !!binary aGVsbG8=\nd: !!null x\n").unwrap();
+    let v = from_yaml("a: !!str 123\nb: !!float 1\nc: !!binary aGVsbG8=\nd: !!null ~\n").unwrap();
     assert_eq!(get(&v, "a"), Value::string("123"));
     assert_eq!(get(&v, "b"), Value::Float(1.0));
     assert_eq!(get(&v, "c"), Value::string("hello"));
     assert_eq!(get(&v, "d"), Value::Nil);
+    let e = from_yaml("a: !!null x\n").unwrap_err();
+    assert_eq!(e.inner(), "yaml: cannot decode !!str `x` as a !!null");
     let e = from_yaml("a: !!int 1.5\n").unwrap_err();
     assert_eq!(e.inner(), "yaml: cannot decode !!float `1.5` as a !!int");
 }
