@@ -9,21 +9,32 @@
 mod emit;
 mod error;
 mod gofloat;
+mod manifest;
 mod parse;
 mod resolve;
 
 pub use error::YamlError;
+pub use manifest::{
+    HeadMetadata, ManifestHead, go_string_field, manifest_head, split_manifests, split_manifests_v3,
+};
 use slipway_value::{Dict, Value};
 
 /// Parses the first YAML document of `text` as `sigs.k8s.io/yaml.Unmarshal` into an
 /// `interface{}`: `Value::Nil` for an empty document, numbers as [`Value::Float`].
 pub fn from_yaml(text: &str) -> Result<Value, YamlError> {
-    parse::parse_first(text)
+    parse::parse_first(text, parse::Numbers::Json)
+}
+
+/// Parses the first document as yaml.v2 decodes it before sigs.k8s.io/yaml's JSON step: keys
+/// are strings, but integers stay [`Value::Int`] (what a typed Go target such as `Chart.yaml`'s
+/// string fields sees; see [`go_string_field`]).
+pub fn from_yaml_raw(text: &str) -> Result<Value, YamlError> {
+    parse::parse_first(text, parse::Numbers::Raw)
 }
 
 /// Parses every document of a `---`-separated stream (each as [`from_yaml`] would).
 pub fn from_yaml_docs(text: &str) -> Result<Vec<Value>, YamlError> {
-    parse::parse_all(text)
+    parse::parse_all(text, parse::Numbers::Json)
 }
 
 /// `sigs.k8s.io/yaml.Unmarshal` into a map type named `go_type` in errors (Helm's

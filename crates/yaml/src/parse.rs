@@ -181,6 +181,16 @@ fn alias_name(text: &str, at: usize) -> String {
         .collect()
 }
 
+/// How numbers come out of decoding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Numbers {
+    /// Through sigs.k8s.io/yaml's JSON step into `interface{}`: every number is a float64.
+    Json,
+    /// As yaml.v2 decoded them: ints stay [`Value::Int`] (for typed targets, which
+    /// sigs.k8s.io/yaml converts before the JSON step).
+    Raw,
+}
+
 /// A decoded node on its way into its parent.
 enum Node {
     Value(Value),
@@ -220,25 +230,26 @@ struct Decoder<'e, 'a> {
     alias_count: usize,
     /// The first error of the JSON step (reported only if yaml.v2 itself succeeds).
     json_error: Option<String>,
+    numbers: Numbers,
 }
 
 /// Parses the first document of `text`; `Value::Nil` for an empty stream.
-pub(crate) fn parse_first(text: &str) -> Result<Value, YamlError> {
+pub(crate) fn parse_first(text: &str, numbers: Numbers) -> Result<Value, YamlError> {
     check_reader(text)?;
     let mut parser = Parser::new_from_str(text);
     match record_document(&mut parser, text)? {
-        Some(doc) => decode(&doc),
+        Some(doc) => decode(&doc, numbers),
         None => Ok(Value::Nil),
     }
 }
 
 /// Parses every document of `text`.
-pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, YamlError> {
+pub(crate) fn parse_all(text: &str, numbers: Numbers) -> Result<Vec<Value>, YamlError> {
     check_reader(text)?;
     let mut parser = Parser::new_from_str(text);
     let mut out = Vec::new();
     while let Some(doc) = record_document(&mut parser, text)? {
-        out.push(decode(&doc)?);
+        out.push(decode(&doc, numbers)?);
         if let Some(e) = doc.trailing_error {
             return Err(e);
         }
@@ -246,7 +257,7 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, YamlError> {
     Ok(out)
 }
 
-fn decode(doc: &Recorded<'_>) -> Result<Value, YamlError> {
+fn decode(doc: &Recorded<'_>, numbers: Numbers) -> Result<Value, YamlError> {
     let mut d = Decoder {
         events: &doc.events,
         anchors: HashMap::new(),
@@ -256,6 +267,7 @@ fn decode(doc: &Recorded<'_>) -> Result<Value, YamlError> {
         decode_count: 1,
         alias_count: 0,
         json_error: None,
+        numbers,
     };
     let value = d.run()?;
     match d.json_error {
@@ -381,11 +393,11 @@ impl Decoder<'_, '_> {
     /// Hands a completed node to the open collection, or returns it when it is the root.
     fn deliver(&mut self, node: Node) -> Result<Option<Value>, YamlError> {
         let Some(frame) = self.frames.last_mut() else {
-            return Ok(Some(node_value(node, &mut self.json_error)));
+            return Ok(Some(node_value(node, self.numbers, &mut self.json_error)));
         };
         match frame {
             Frame::Seq(items) => {
-                let value = node_value(node, &mut self.json_error);
+                let value = node_value(node, self.numbers, &mut self.json_error);
                 items.push(value);
             }
             Frame::Map(map, pending) => match std::mem::replace(pending, Pending::Key) {
@@ -405,7 +417,7 @@ impl Decoder<'_, '_> {
                     }
                 }
                 Pending::Value(key) => {
-                    let value = node_value(node, &mut self.json_error);
+                    let value = node_value(node, self.numbers, &mut self.json_error);
                     map.insert(key, value);
                 }
                 Pending::MergeValue => merge_into(map, node)?,
@@ -485,13 +497,14 @@ fn decode_base64(text: &str) -> Option<String> {
 }
 
 /// The value of a decoded node after the JSON step.
-fn node_value(node: Node, json_error: &mut Option<String>) -> Value {
+fn node_value(node: Node, numbers: Numbers, json_error: &mut Option<String>) -> Value {
     match node {
         Node::Value(v) => v,
         Node::Merge => Value::string("<<"),
         Node::Scalar(resolved, text) => match resolved {
             Resolved::Null => Value::Nil,
             Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) if numbers == Numbers::Raw => Value::Int(i),
             Resolved::Int(i) => Value::Float(i as f64),
             Resolved::Uint(u) => Value::Float(u as f64),
             Resolved::Float(f) => {
