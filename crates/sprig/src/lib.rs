@@ -5,15 +5,20 @@
 //! and Sprig convert them (`cast`-style numbers, `strval` strings), errors carry Go's texts,
 //! and dicts are mutated in place by `set`, `unset`, `merge` and `mergeOverwrite`.
 //!
-//! [`json`] is Go's `encoding/json` output, shared with Helm's `toJson`.
+//! [`json`] is Go's `encoding/json` output, shared with Helm's `toJson`; [`duration`] is Go's
+//! `time.Duration` parsing and printing; [`gotime`] is Go's `time.Time` with reference-time
+//! layouts.
 
 mod args;
 mod cast;
 mod crypto;
+mod dates;
 mod decimal;
 mod defaults;
 mod dicts;
+pub mod duration;
 mod encoding;
+pub mod gotime;
 pub mod json;
 mod lists;
 mod math;
@@ -45,5 +50,6 @@ pub fn functions() -> FuncMap {
     os::register_all(&mut m);
     semver::register_all(&mut m);
     crypto::register_all(&mut m);
+    dates::register_all(&mut m);
     m
 }
