@@ -15,6 +15,11 @@ pub enum YamlError {
     /// type map[string]interface {}`).
     #[error("error unmarshaling JSON: while decoding JSON: {0}")]
     Decode(String),
+    /// Go's `encoding/json` rejected a JSON text (`invalid character 'x' looking for beginning
+    /// of value`, `json: cannot unmarshal array into Go value of type map[string]interface {}`);
+    /// the text is complete.
+    #[error("{0}")]
+    JsonDecode(String),
     /// A value could not be written (`error marshaling into JSON: json: unsupported value:
     /// NaN`, `yaml: control characters are not allowed`); the text is complete.
     #[error("{0}")]
@@ -29,7 +34,28 @@ impl YamlError {
             YamlError::Yaml(m)
             | YamlError::Json(m)
             | YamlError::Decode(m)
+            | YamlError::JsonDecode(m)
             | YamlError::Marshal(m) => m,
         }
     }
+}
+
+/// Go's JSON name for the kind of a decoded value, as type errors print it.
+pub(crate) fn json_kind(v: &slipway_value::Value) -> &'static str {
+    use slipway_value::Value;
+    match v {
+        Value::List(_) => "array",
+        Value::Dict(_) => "object",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    }
+}
+
+/// `json: cannot unmarshal KIND into Go value of type TYPE`.
+pub(crate) fn type_message(v: &slipway_value::Value, go_type: &str) -> String {
+    format!(
+        "json: cannot unmarshal {} into Go value of type {go_type}",
+        json_kind(v)
+    )
 }

@@ -9,11 +9,14 @@
 mod emit;
 mod error;
 mod gofloat;
+mod json;
 mod manifest;
 mod parse;
 mod resolve;
 
 pub use error::YamlError;
+use error::type_message;
+pub use json::from_json;
 pub use manifest::{
     HeadMetadata, ManifestHead, go_string_field, manifest_head, split_manifests, split_manifests_v3,
 };
@@ -44,7 +47,7 @@ pub fn unmarshal_map(text: &str, go_type: &str) -> Result<Dict, YamlError> {
     match from_yaml(text)? {
         Value::Nil => Ok(Dict::new()),
         Value::Dict(d) => Ok(d),
-        other => Err(type_error(&other, go_type)),
+        other => Err(YamlError::Decode(type_message(&other, go_type))),
     }
 }
 
@@ -58,20 +61,85 @@ pub fn from_yaml_array(text: &str) -> Result<Vec<Value>, YamlError> {
     match from_yaml(text)? {
         Value::Nil => Ok(Vec::new()),
         Value::List(items) => Ok(items.to_vec()),
-        other => Err(type_error(&other, "[]interface {}")),
+        other => Err(YamlError::Decode(type_message(&other, "[]interface {}"))),
+    }
+}
+
+/// Go's `json.Unmarshal` into `map[string]interface {}`: `null` gives an empty map (Go's nil
+/// map), another kind of value is Go's type error.
+pub fn from_json_map(text: &str) -> Result<Dict, YamlError> {
+    let (map, range_error) = json_map(text)?;
+    match range_error {
+        Some(e) => Err(e),
+        None => Ok(map),
+    }
+}
+
+/// The map of a JSON text and the error for numbers beyond float64's range (those are left
+/// out as nil, as Go's decoder leaves them zero).
+fn json_map(text: &str) -> Result<(Dict, Option<YamlError>), YamlError> {
+    let decoded = json::decode(text)?;
+    let map = match decoded.value {
+        Value::Nil => Dict::new(),
+        Value::Dict(d) => d,
+        other => {
+            return Err(YamlError::JsonDecode(type_message(
+                &other,
+                "map[string]interface {}",
+            )));
+        }
+    };
+    Ok((map, decoded.range_error.map(YamlError::JsonDecode)))
+}
+
+/// Go's `json.Unmarshal` into `[]interface {}`: `null` gives an empty list.
+pub fn from_json_array(text: &str) -> Result<Vec<Value>, YamlError> {
+    let decoded = json::decode(text)?;
+    let items = match decoded.value {
+        Value::Nil => Vec::new(),
+        Value::List(items) => items.to_vec(),
+        other => {
+            return Err(YamlError::JsonDecode(type_message(
+                &other,
+                "[]interface {}",
+            )));
+        }
+    };
+    match decoded.range_error {
+        Some(e) => Err(YamlError::JsonDecode(e)),
+        None => Ok(items),
     }
 }
 
 /// Helm's `fromYaml` template function: the map, or a map holding the error text under
 /// `Error`.
 pub fn helm_from_yaml(text: &str) -> Value {
-    match from_yaml_map(text) {
+    error_map(from_yaml_map(text))
+}
+
+/// The map, or a map holding the error text under `Error`, as Helm's `from*` functions return.
+fn error_map(result: Result<Dict, YamlError>) -> Value {
+    match result {
         Ok(d) => Value::Dict(d),
         Err(e) => {
             let d = Dict::new();
             d.insert("Error", Value::string(e.to_string()));
             Value::Dict(d)
         }
+    }
+}
+
+/// Helm's `fromJson` template function: the map, or a map holding the error text under
+/// `Error`.
+pub fn helm_from_json(text: &str) -> Value {
+    match json_map(text) {
+        Ok((map, None)) => Value::Dict(map),
+        // Go fills what it could and reports the first number out of range.
+        Ok((map, Some(e))) => {
+            map.insert("Error", Value::string(e.to_string()));
+            Value::Dict(map)
+        }
+        Err(e) => error_map(Err(e)),
     }
 }
 
@@ -97,18 +165,4 @@ pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
         text.pop();
     }
     Ok(text)
-}
-
-/// Go's `json: cannot unmarshal KIND into Go value of type TYPE`.
-fn type_error(value: &Value, go_type: &str) -> YamlError {
-    let kind = match value {
-        Value::List(_) => "array",
-        Value::Dict(_) => "object",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        _ => "number",
-    };
-    YamlError::Decode(format!(
-        "json: cannot unmarshal {kind} into Go value of type {go_type}"
-    ))
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use slipway_value::{Map, Value};
 
-use crate::error::YamlError;
+use crate::error::{YamlError, json_kind, type_message};
 use crate::gofloat::format_g;
 use crate::parse::{Numbers, parse_first};
 
@@ -135,10 +135,7 @@ pub fn manifest_head(doc: &str) -> Result<ManifestHead, YamlError> {
         Value::Nil => return Ok(head),
         Value::Dict(d) => d.read().clone(),
         other => {
-            return Err(decode_error(format!(
-                "json: cannot unmarshal {} into Go value of type util.SimpleHead",
-                json_kind(other)
-            )));
+            return Err(decode_error(type_message(other, "util.SimpleHead")));
         }
     };
     let mut first_error = None;
@@ -248,16 +245,6 @@ pub fn go_string_field(value: &Value) -> Option<String> {
 
 fn keep_first(slot: &mut Option<YamlError>, e: YamlError) {
     slot.get_or_insert(e);
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::List(_) => "array",
-        Value::Dict(_) => "object",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        _ => "number",
-    }
 }
 
 fn field_error(v: &Value, field: &str, go_type: &str) -> YamlError {

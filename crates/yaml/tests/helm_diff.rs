@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use slipway_value::Value;
-use slipway_yaml::{from_yaml, helm_from_yaml, to_yaml};
+use slipway_yaml::{from_yaml, helm_from_json, helm_from_yaml, to_yaml};
 
 /// The `helm` binary from PATH or the repository's `.tools/bin`.
 fn helm() -> Option<PathBuf> {
@@ -150,6 +150,16 @@ const FROM_YAML_CASES: &str = include_str!("data/from_yaml_cases.yaml");
 fn from_yaml_matches_helm() {
     differential("fromyaml", "fromYaml $v | toYaml", FROM_YAML_CASES, |v| {
         let parsed = helm_from_yaml(v.as_str().unwrap_or_default());
+        to_yaml(&parsed).unwrap_or_default()
+    });
+}
+
+const FROM_JSON_CASES: &str = include_str!("data/from_json_cases.yaml");
+
+#[test]
+fn from_json_matches_helm() {
+    differential("fromjson", "fromJson $v | toYaml", FROM_JSON_CASES, |v| {
+        let parsed = helm_from_json(v.as_str().unwrap_or_default());
         to_yaml(&parsed).unwrap_or_default()
     });
 }
