@@ -30,6 +30,7 @@ mod regex;
 mod semver;
 mod strings;
 mod text;
+mod url;
 mod words;
 
 pub use semver::SemverObject;
@@ -51,5 +52,6 @@ pub fn functions() -> FuncMap {
     semver::register_all(&mut m);
     crypto::register_all(&mut m);
     dates::register_all(&mut m);
+    url::register_all(&mut m);
     m
 }
