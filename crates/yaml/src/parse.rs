@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use slipway_value::fmt::quote;
 use slipway_value::{Map, Value};
 
 use crate::error::YamlError;
@@ -578,7 +579,7 @@ fn node_sharp_v(node: &Node) -> String {
             Resolved::Int(i) => i.to_string(),
             Resolved::Uint(u) => format!("0x{u:x}"),
             Resolved::Float(f) => format_g(*f, false),
-            Resolved::Merge | Resolved::Timestamp | Resolved::Str => go_quote(text),
+            Resolved::Merge | Resolved::Timestamp | Resolved::Str => quote(text),
         },
         Node::Value(v) => go_sharp_v(v),
     }
@@ -596,7 +597,7 @@ fn go_sharp_v(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_g(*f, false),
-        Value::String(s) => go_quote(s),
+        Value::String(s) => quote(s),
         Value::List(items) => format!(
             "[]interface {{}}{{{}}}",
             items.iter().map(elem).collect::<Vec<_>>().join(", ")
@@ -605,33 +606,12 @@ fn go_sharp_v(v: &Value) -> String {
             "map[interface {{}}]interface {{}}{{{}}}",
             d.read()
                 .iter()
-                .map(|(k, v)| format!("{}:{}", go_quote(k), elem(v)))
+                .map(|(k, v)| format!("{}:{}", quote(k), elem(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         _ => "<nil>".into(),
     }
-}
-
-/// Go's `strconv.Quote` for the printable cases (escapes `"`, `\\` and control characters).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Turns the YAML scanner's error into yaml.v2's text (`yaml: line N: PROBLEM`).
