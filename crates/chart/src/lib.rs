@@ -1,16 +1,30 @@
 //! Helm charts: loading, dependencies, values sources, `--set` parsing, coalescing and werf
 //! project settings.
+//!
+//! The usual flow: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare`] (dependency
+//! processing, coalescing, schema) → the engine renders each chart with its scoped values
+//! ([`scoped_values`]) and the built-in objects ([`Files`], [`Capabilities`], [`ReleaseInfo`],
+//! [`Chart::metadata_value`]).
 
 pub mod coalesce;
+pub mod deps;
 pub mod error;
 pub mod ignore;
 pub mod loader;
 pub mod model;
+pub mod objects;
+pub mod prepare;
+pub mod schema;
+pub mod slug;
 pub mod strvals;
 pub mod values;
+pub mod werf;
 
 pub use coalesce::{coalesce_tables, coalesce_values, merge_tables, merge_values};
 pub use error::ChartError;
 pub use loader::{load_archive, load_chart, load_dir};
 pub use model::{Chart, Dependency, ExportValue, File, Maintainer, Metadata};
+pub use objects::{Capabilities, Files, KubeVersion, ReleaseInfo};
+pub use prepare::{PrepareOptions, PreparedChart, prepare, scoped_values};
 pub use values::{SecretDecryptor, ValuesOptions};
+pub use werf::{ServiceValuesOptions, WerfConfig, service_values};

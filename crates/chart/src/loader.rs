@@ -420,9 +420,10 @@ fn file(f: BufferedFile) -> File {
     }
 }
 
-/// The first YAML document of `data`, as sigs.k8s.io/yaml reads it.
+/// The first YAML document of `data`, as sigs.k8s.io/yaml reads it for a typed Go target
+/// (integers kept, so string fields get their text back).
 fn parse_yaml_doc(data: &[u8]) -> Result<Value, String> {
-    slipway_yaml::from_yaml(&String::from_utf8_lossy(data)).map_err(|e| e.to_string())
+    slipway_yaml::from_yaml_raw(&String::from_utf8_lossy(data)).map_err(|e| e.to_string())
 }
 
 /// A key of a decoded JSON object, matched as Go's `encoding/json` matches struct fields: the
@@ -463,10 +464,8 @@ fn string_field(v: &Value, key: &str, owner: &str) -> Result<String, String> {
     match get(v, key) {
         None | Some(Value::Nil) => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.to_string()),
-        Some(x @ (Value::Bool(_) | Value::Int(_) | Value::Float(_))) => {
-            Ok(slipway_value::fmt::format_value(&x))
-        }
-        Some(x) => Err(type_error(&x, &format!("{owner}.{key}"), "string")),
+        Some(x) => slipway_yaml::go_string_field(&x)
+            .ok_or_else(|| type_error(&x, &format!("{owner}.{key}"), "string")),
     }
 }
 
@@ -478,10 +477,8 @@ fn string_list(v: &Value, key: &str, owner: &str) -> Result<Vec<String>, String>
             .map(|item| match item {
                 Value::String(s) => Ok(s.to_string()),
                 Value::Nil => Ok(String::new()),
-                x @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
-                    Ok(slipway_value::fmt::format_value(x))
-                }
-                x => Err(type_error(x, &format!("{owner}.{key}"), "string")),
+                x => slipway_yaml::go_string_field(x)
+                    .ok_or_else(|| type_error(x, &format!("{owner}.{key}"), "string")),
             })
             .collect(),
         Some(x) => Err(type_error(&x, &format!("{owner}.{key}"), "[]string")),
@@ -527,10 +524,9 @@ pub fn metadata_from_value(v: &Value) -> Result<Metadata, String> {
                 .map(|(k, x)| match x {
                     Value::String(s) => Ok((k.clone(), s.to_string())),
                     Value::Nil => Ok((k.clone(), String::new())),
-                    x @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
-                        Ok((k.clone(), slipway_value::fmt::format_value(x)))
-                    }
-                    x => Err(type_error(x, "Metadata.annotations", "string")),
+                    x => slipway_yaml::go_string_field(x)
+                        .map(|s| (k.clone(), s))
+                        .ok_or_else(|| type_error(x, "Metadata.annotations", "string")),
                 })
                 .collect::<Result<_, String>>()?,
         ),
@@ -754,7 +750,7 @@ mod tests {
         let chart = load_files(vec![
             bf(
                 "Chart.yaml",
-                "apiVersion: v2\nname: top\nversion: 1.0.0\nappVersion: 1.0\n",
+                "apiVersion: v2\nname: top\nversion: 1.0.0\nappVersion: 1.10\n",
             ),
             bf("values.yaml", "a: 1\n"),
             bf("templates/x.yaml", "x"),
@@ -767,7 +763,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(chart.name(), "top");
-        assert_eq!(chart.metadata.app_version, "1");
+        assert_eq!(chart.metadata.app_version, "1.1");
         assert_eq!(chart.templates.len(), 2);
         assert_eq!(chart.files.len(), 2);
         assert_eq!(chart.crd_files().count(), 1);

@@ -1,0 +1,432 @@
+//! werf project settings: `werf.yaml` (project name and `deploy` section), the release name
+//! and namespace derived from them (`[[ project ]]-[[ env ]]`, slugged), and werf's service
+//! values (`.Values.werf`, `.Values.global.werf`; `werf-nelm.md` §4).
+
+use std::path::Path;
+
+use base64::Engine as _;
+use slipway_value::{Dict, Map, Value};
+
+use crate::error::{ChartError, go_io_error};
+use crate::slug;
+
+/// The `deploy` section of werf.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploySettings {
+    /// `deploy.helmRelease`: the release name template.
+    pub helm_release: Option<String>,
+    /// `deploy.helmReleaseSlug` (default true).
+    pub helm_release_slug: Option<bool>,
+    /// `deploy.namespace`: the namespace template.
+    pub namespace: Option<String>,
+    /// `deploy.namespaceSlug` (default true).
+    pub namespace_slug: Option<bool>,
+}
+
+/// The meta document of werf.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WerfConfig {
+    /// `project`.
+    pub project: String,
+    /// `deploy`.
+    pub deploy: DeploySettings,
+}
+
+impl WerfConfig {
+    /// Reads `werf.yaml` (or `werf.yml`) from a project directory; `Ok(None)` if there is none.
+    pub fn find(project_dir: &Path) -> Result<Option<WerfConfig>, ChartError> {
+        for name in ["werf.yaml", "werf.yml"] {
+            let path = project_dir.join(name);
+            match std::fs::read(&path) {
+                Ok(data) => return WerfConfig::parse(&String::from_utf8_lossy(&data)).map(Some),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(ChartError::Project(go_io_error(&path, &e))),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Parses werf.yaml: the document holding `project` is the meta section.
+    pub fn parse(text: &str) -> Result<WerfConfig, ChartError> {
+        let bad = |msg: String| ChartError::Project(format!("werf.yaml: {msg}"));
+        let docs = slipway_yaml::from_yaml_docs(text).map_err(|e| bad(e.to_string()))?;
+        let meta = docs
+            .iter()
+            .find_map(|d| d.as_dict().filter(|m| m.contains_key("project")).cloned())
+            .ok_or_else(|| bad("no meta section with a project name".into()))?;
+        let project = match meta.get("project") {
+            Some(Value::String(s)) => s.to_string(),
+            _ => return Err(bad("project must be a string".into())),
+        };
+        slug::validate_project(&project).map_err(|e| {
+            bad(format!(
+                "bad project name {}: {e}",
+                slipway_value::fmt::quote(&project)
+            ))
+        })?;
+        let mut deploy = DeploySettings::default();
+        if let Some(Value::Dict(d)) = meta.get("deploy") {
+            let string = |k: &str| d.get(k).and_then(|v| v.as_str().map(str::to_owned));
+            let boolean = |k: &str| match d.get(k) {
+                Some(Value::Bool(b)) => Some(b),
+                _ => None,
+            };
+            deploy = DeploySettings {
+                helm_release: string("helmRelease"),
+                helm_release_slug: boolean("helmReleaseSlug"),
+                namespace: string("namespace"),
+                namespace_slug: boolean("namespaceSlug"),
+            };
+        }
+        Ok(WerfConfig { project, deploy })
+    }
+
+    /// werf's `GetKubernetesNamespace`: an explicit namespace is validated and kept; otherwise
+    /// `deploy.namespace` or `[[ project ]]`/`[[ project ]]-[[ env ]]`, rendered and slugged.
+    pub fn namespace(&self, explicit: Option<&str>, env: &str) -> Result<String, ChartError> {
+        if let Some(ns) = explicit.filter(|n| !n.is_empty()) {
+            slug::validate_kubernetes_namespace(ns).map_err(|e| {
+                ChartError::Project(format!(
+                    "bad Kubernetes namespace specified {}: {e}",
+                    slipway_value::fmt::quote(ns)
+                ))
+            })?;
+            return Ok(ns.to_owned());
+        }
+        let template = self.template(self.deploy.namespace.as_deref(), env);
+        let rendered =
+            render_deploy_template(&template, &self.project, env, None).map_err(|e| {
+                ChartError::Project(format!(
+                    "cannot render Kubernetes namespace by template {}: {e}",
+                    slipway_value::fmt::quote(&template)
+                ))
+            })?;
+        if rendered.is_empty() {
+            return Err(ChartError::Project(format!(
+                "Kubernetes namespace rendered by template {} is empty: namespace cannot be empty",
+                slipway_value::fmt::quote(&template)
+            )));
+        }
+        if self.deploy.namespace_slug.unwrap_or(true) {
+            return Ok(slug::kubernetes_namespace(&rendered));
+        }
+        slug::validate_kubernetes_namespace(&rendered).map_err(|e| {
+            ChartError::Project(format!(
+                "bad Kubernetes namespace {} rendered by template {}: {e}",
+                slipway_value::fmt::quote(&rendered),
+                slipway_value::fmt::quote(&template)
+            ))
+        })?;
+        Ok(rendered)
+    }
+
+    /// werf's `GetHelmRelease`: an explicit release is validated (never slugged); otherwise
+    /// `deploy.helmRelease` or `[[ project ]]`/`[[ project ]]-[[ env ]]`, rendered (with
+    /// `[[ namespace ]]` available) and slugged.
+    pub fn release(
+        &self,
+        explicit: Option<&str>,
+        env: &str,
+        namespace: &str,
+    ) -> Result<String, ChartError> {
+        if let Some(rel) = explicit.filter(|n| !n.is_empty()) {
+            slug::validate_helm_release(rel).map_err(|e| {
+                ChartError::Project(format!(
+                    "bad Helm release specified {}: {e}",
+                    slipway_value::fmt::quote(rel)
+                ))
+            })?;
+            return Ok(rel.to_owned());
+        }
+        let template = self.template(self.deploy.helm_release.as_deref(), env);
+        let rendered = render_deploy_template(&template, &self.project, env, Some(namespace))
+            .map_err(|e| {
+                ChartError::Project(format!(
+                    "cannot render Helm release name by template {}: {e}",
+                    slipway_value::fmt::quote(&template)
+                ))
+            })?;
+        if rendered.is_empty() {
+            return Err(ChartError::Project(format!(
+                "Helm release rendered by template {} is empty: release name cannot be empty",
+                slipway_value::fmt::quote(&template)
+            )));
+        }
+        if self.deploy.helm_release_slug.unwrap_or(true) {
+            return Ok(slug::helm_release(&rendered));
+        }
+        slug::validate_helm_release(&rendered).map_err(|e| {
+            ChartError::Project(format!(
+                "bad Helm release {} rendered by template {}: {e}",
+                slipway_value::fmt::quote(&rendered),
+                slipway_value::fmt::quote(&template)
+            ))
+        })?;
+        Ok(rendered)
+    }
+
+    fn template(&self, configured: Option<&str>, env: &str) -> String {
+        match configured {
+            Some(t) => t.to_owned(),
+            None if env.is_empty() => "[[ project ]]".to_owned(),
+            None => "[[ project ]]-[[ env ]]".to_owned(),
+        }
+    }
+}
+
+/// Renders a werf deploy-parameter template (`[[ ]]` delimiters). Supported actions are the
+/// functions werf provides there: `project`, `env` and (release only) `namespace`, with
+/// `[[-`/`-]]` whitespace trimming.
+pub fn render_deploy_template(
+    template: &str,
+    project: &str,
+    env: &str,
+    namespace: Option<&str>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("[[") {
+        let mut text = &rest[..start];
+        let after = &rest[start + 2..];
+        let end = after
+            .find("]]")
+            .ok_or_else(|| "bad template: unclosed action".to_owned())?;
+        let mut action = &after[..end];
+        if let Some(a) = action
+            .strip_prefix('-')
+            .filter(|a| a.starts_with(char::is_whitespace))
+        {
+            text = text.trim_end();
+            action = a;
+        }
+        let mut trim_right = false;
+        if let Some(a) = action
+            .strip_suffix('-')
+            .filter(|a| a.ends_with(char::is_whitespace))
+        {
+            trim_right = true;
+            action = a;
+        }
+        out.push_str(text);
+        match action.trim() {
+            "project" => out.push_str(project),
+            "env" => out.push_str(env),
+            "namespace" if namespace.is_some() => out.push_str(namespace.unwrap_or_default()),
+            other => {
+                return Err(format!(
+                    "template: unsupported action {}: only project, env and namespace are available",
+                    slipway_value::fmt::quote(other)
+                ));
+            }
+        }
+        rest = &after[end + 2..];
+        if trim_right {
+            rest = rest.trim_start();
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The git commit werf reports in service values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full commit hash.
+    pub hash: String,
+    /// Go's `time.Time.String()` of the commit date (`2022-01-21 18:51:39 +0300 +0300`).
+    pub date_human: String,
+    /// Commit date as Unix seconds.
+    pub date_unix: i64,
+}
+
+/// Inputs of werf's service values.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceValuesOptions {
+    /// werf.yaml project name.
+    pub project: String,
+    /// The werf-compatible version string reported as `werf.version`.
+    pub version: String,
+    /// Images repository (`""` when no images are built).
+    pub repo: String,
+    /// Release namespace (`werf.namespace`, set when non-empty).
+    pub namespace: String,
+    /// `--env` (`werf.env` and `global.env`, set when non-empty).
+    pub env: String,
+    /// The current commit, if the project is a git work tree.
+    pub commit: Option<CommitInfo>,
+    /// `--set-docker-config-json-value`: the docker config to expose, base64-encoded.
+    pub docker_config_json: Option<Vec<u8>>,
+    /// `WERF_EXPERIMENT_NO_GLOBAL_SERVICE_VALUES`: leave out `global`.
+    pub no_global: bool,
+}
+
+/// Reads the docker config for `--set-docker-config-json-value`: `$DOCKER_CONFIG/config.json`
+/// or `$HOME/.docker/config.json` from the given environment; `None` if it does not exist.
+pub fn read_docker_config(
+    env: &std::collections::BTreeMap<String, String>,
+) -> Result<Option<Vec<u8>>, ChartError> {
+    let dir = match env.get("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(d) => std::path::PathBuf::from(d),
+        None => {
+            std::path::PathBuf::from(env.get("HOME").cloned().unwrap_or_default()).join(".docker")
+        }
+    };
+    let path = dir.join("config.json");
+    match std::fs::read(&path) {
+        Ok(data) => Ok(Some(data)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ChartError::Values(format!(
+            "error writing docker config value: error reading {}: {}",
+            slipway_value::fmt::quote(&path.display().to_string()),
+            go_io_error(&path, &e)
+        ))),
+    }
+}
+
+/// werf's `GetServiceValues` for a deploy without built images.
+pub fn service_values(opts: &ServiceValuesOptions) -> Dict {
+    let s = |x: &str| Value::string(x);
+    let mut werf = Map::new();
+    werf.insert("name".into(), s(&opts.project));
+    werf.insert("version".into(), s(&opts.version));
+    werf.insert("repo".into(), s(&opts.repo));
+    if let Some(c) = &opts.commit {
+        werf.insert(
+            "commit".into(),
+            Value::dict(Map::from([
+                ("hash".to_owned(), s(&c.hash)),
+                (
+                    "date".to_owned(),
+                    Value::dict(Map::from([
+                        ("human".to_owned(), s(&c.date_human)),
+                        ("unix".to_owned(), Value::Int(c.date_unix)),
+                    ])),
+                ),
+            ])),
+        );
+    }
+    if !opts.namespace.is_empty() {
+        werf.insert("namespace".into(), s(&opts.namespace));
+    }
+    let mut global = Map::new();
+    if !opts.env.is_empty() {
+        global.insert("env".into(), s(&opts.env));
+        werf.insert("env".into(), s(&opts.env));
+    }
+    let mut global_werf = werf.clone();
+    global_werf.insert("images".into(), Value::dict(Map::new()));
+    let mut legacy = werf;
+    legacy.insert("image".into(), Value::dict(Map::new()));
+    legacy.insert("tag".into(), Value::dict(Map::new()));
+    let encoded = opts
+        .docker_config_json
+        .as_ref()
+        .map(|data| base64::engine::general_purpose::STANDARD.encode(data));
+    if let Some(e) = &encoded {
+        global_werf.insert("dockerconfigjson".into(), s(e));
+    }
+    global.insert("werf".into(), Value::dict(global_werf));
+    let res = Dict::new();
+    res.insert("werf", Value::dict(legacy));
+    if !opts.no_global {
+        res.insert("global", Value::dict(global));
+    }
+    if let Some(e) = encoded {
+        res.insert("dockerconfigjson", Value::string(e));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> WerfConfig {
+        WerfConfig::parse(text).unwrap()
+    }
+
+    #[test]
+    fn default_names_from_project_and_env() {
+        let c = config("configVersion: 1\nproject: symfony-demo\n---\nimage: app\n");
+        let ns = c.namespace(None, "stage").unwrap();
+        assert_eq!(ns, "symfony-demo-stage");
+        assert_eq!(c.release(None, "stage", &ns).unwrap(), "symfony-demo-stage");
+        assert_eq!(c.namespace(None, "").unwrap(), "symfony-demo");
+        assert_eq!(
+            c.release(None, "Production", "x").unwrap(),
+            slug::helm_release("symfony-demo-Production")
+        );
+        assert_eq!(
+            c.namespace(None, "Production").unwrap().len(),
+            "symfony-demo-production".len() + 9
+        );
+    }
+
+    #[test]
+    fn myapp_production_vector() {
+        // werf-nelm.md §2.2: `myapp-Production` → `myapp-production-840966cf`.
+        let c = config("project: myapp\n");
+        assert_eq!(
+            c.namespace(None, "Production").unwrap(),
+            "myapp-production-840966cf"
+        );
+        assert_eq!(
+            c.release(None, "Production", "").unwrap(),
+            "myapp-production-840966cf"
+        );
+    }
+
+    #[test]
+    fn explicit_names_are_validated_not_slugged() {
+        let c = config("project: myapp\n");
+        assert_eq!(
+            c.release(Some("my.release"), "x", "ns").unwrap(),
+            "my.release"
+        );
+        let err = c
+            .release(Some("Bad_Name"), "x", "ns")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bad Helm release specified \"Bad_Name\": helm release name should be a valid DNS-1123 subdomain"), "{err}");
+        let err = c.namespace(Some("Bad"), "x").unwrap_err().to_string();
+        assert!(
+            err.starts_with("bad Kubernetes namespace specified \"Bad\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn deploy_templates() {
+        let c = config(
+            "project: app\ndeploy:\n  helmRelease: \"[[ project ]]-[[ namespace ]]-rel\"\n  namespace: \"ns-[[ env ]]\"\n  namespaceSlug: false\n",
+        );
+        let ns = c.namespace(None, "dev").unwrap();
+        assert_eq!(ns, "ns-dev");
+        assert_eq!(c.release(None, "dev", &ns).unwrap(), "app-ns-dev-rel");
+        let err = c.namespace(None, "DEV").unwrap_err().to_string();
+        assert!(
+            err.starts_with("bad Kubernetes namespace \"ns-DEV\" rendered by template"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn service_values_shape() {
+        let v = service_values(&ServiceValuesOptions {
+            project: "myapp".into(),
+            version: "v2.0.0".into(),
+            namespace: "myapp-production".into(),
+            env: "production".into(),
+            ..ServiceValuesOptions::default()
+        });
+        assert_eq!(
+            Value::Dict(v).to_json(),
+            serde_json::json!({
+                "werf": {"name": "myapp", "version": "v2.0.0", "repo": "", "namespace": "myapp-production",
+                         "env": "production", "image": {}, "tag": {}},
+                "global": {"env": "production", "werf": {"name": "myapp", "version": "v2.0.0", "repo": "",
+                           "namespace": "myapp-production", "env": "production", "images": {}}}
+            })
+        );
+    }
+}
