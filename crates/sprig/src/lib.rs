@@ -11,10 +11,12 @@
 
 mod args;
 mod cast;
+mod certs;
 mod crypto;
 mod dates;
 mod decimal;
 mod defaults;
+mod der;
 mod dicts;
 pub mod duration;
 mod encoding;
@@ -33,6 +35,7 @@ mod text;
 mod url;
 mod words;
 
+pub use certs::Certificate;
 pub use semver::SemverObject;
 use slipway_value::FuncMap;
 
@@ -53,5 +56,6 @@ pub fn functions() -> FuncMap {
     crypto::register_all(&mut m);
     dates::register_all(&mut m);
     url::register_all(&mut m);
+    certs::register_all(&mut m);
     m
 }
