@@ -11,7 +11,7 @@ pub enum SecretError {
     #[error(transparent)]
     Key(#[from] KeyError),
     /// A value or file did not decrypt.
-    #[error("decryption failed: {}: {}", location(file, path.as_deref()), explain(*data_len, source))]
+    #[error("decryption failed: {}: {}", location(file, path.as_deref()), explain(*data_len, reason))]
     Decrypt {
         /// The file the ciphertext came from.
         file: String,
@@ -21,7 +21,7 @@ pub enum SecretError {
         /// plaintext secret someone forgot to encrypt).
         data_len: usize,
         /// What went wrong.
-        source: DecryptError,
+        reason: DecryptError,
     },
     /// A decrypted value is not UTF-8 text, which in a values file means a wrong key.
     #[error(
@@ -81,13 +81,13 @@ impl SecretError {
         file: &str,
         path: Option<String>,
         data_len: usize,
-        source: DecryptError,
+        reason: DecryptError,
     ) -> SecretError {
         SecretError::Decrypt {
             file: file.to_owned(),
             path,
             data_len,
-            source,
+            reason,
         }
     }
 }

@@ -32,12 +32,12 @@ pub enum KeyError {
     #[error("required encryption key not found in: {}", .0.join(", "))]
     NotFound(Vec<String>),
     /// A key file exists but cannot be read.
-    #[error("read encryption key file {path:?}: {source}")]
+    #[error("read encryption key file {path:?}: {reason}")]
     Read {
         /// The key file.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 }
 
@@ -142,7 +142,7 @@ impl SecretKey {
                     );
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(KeyError::Read { path, source }),
+                Err(reason) => return Err(KeyError::Read { path, reason }),
             }
         }
         Err(KeyError::NotFound(tried))

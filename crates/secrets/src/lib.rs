@@ -57,3 +57,5 @@ pub use hexcodec::HexError;
 pub use key::{KeyError, SecretKey};
 pub use masker::{MASK, Masker, SecretString};
 pub use values::{PathSegment, YamlPath, decrypt_file, decrypt_values};
+/// Re-exported so that callers can hold plaintexts that are zeroized on drop.
+pub use zeroize::Zeroizing;
