@@ -198,7 +198,7 @@ impl<'a> Scanner<'a> {
         let mut i = 0;
         loop {
             let line_end = self.src[i..].find('\n').map_or(self.src.len(), |n| i + n);
-            let line = self.src[i..line_end].trim();
+            let line = self.src[i..line_end].trim_matches([' ', '\t', '\r']);
             if line.is_empty() || line.starts_with('#') || line.starts_with('%') {
                 if line_end == self.src.len() {
                     return Ok(());
@@ -313,7 +313,7 @@ impl<'a> Scanner<'a> {
                     self.pos = start;
                     return self.block_map(col, path);
                 }
-                let raw = self.src[start..end].trim_end();
+                let raw = &self.src[start..end];
                 self.pos = start + raw.len();
                 if let Some((at, indent)) = self.next_content_line()?
                     && indent as isize > parent
@@ -507,7 +507,7 @@ impl<'a> Scanner<'a> {
             let line_end = self.src[i..].find('\n').map_or(self.src.len(), |n| i + n);
             let line = self.src[i..line_end].trim_end_matches('\r');
             let indent = line.len() - line.trim_start_matches(' ').len();
-            if line.trim().is_empty() {
+            if line.trim_matches([' ', '\t']).is_empty() {
                 pending_empty += 1;
                 i = line_end + 1;
                 continue;
