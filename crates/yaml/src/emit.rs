@@ -6,6 +6,11 @@
 //! The JSON round trip is done on the fly: numbers take the form yaml.v2 would re-read from
 //! Go's JSON text, and the emitter state machine below mirrors libyaml's for the events that
 //! such a document produces.
+//!
+//! Helm's `toYamlPretty` uses yaml.v3's encoder instead (no JSON step, indent 2): the same
+//! machine with v3's changes ([`Flavor::V3`]): sequences indented under their key, indentation
+//! rounded to the indent step, tabs allowed in literal blocks, no folding of long lines, a
+//! slightly different key order.
 
 use slipway_value::Value;
 
@@ -13,15 +18,24 @@ use crate::error::YamlError;
 use crate::gofloat::{format_g, json_number};
 use crate::resolve::{Resolved, is_base60_float, resolve_plain};
 
-/// libyaml's preferred line width.
+/// libyaml's preferred line width (yaml.v2); yaml.v3 as Helm uses it does not fold.
 const BEST_WIDTH: usize = 80;
 /// libyaml's indentation step.
 const BEST_INDENT: i64 = 2;
 /// Nesting beyond this is refused (Go's encoder detects cycles from this depth on).
 const MAX_DEPTH: usize = 1000;
 
-/// `sigs.k8s.io/yaml.Marshal(v)`: the YAML text, ending in a newline.
-pub(crate) fn marshal(v: &Value) -> Result<String, YamlError> {
+/// Which Go encoder is reproduced.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// `sigs.k8s.io/yaml.Marshal`: JSON round trip, then yaml.v2.
+    V2Json,
+    /// yaml.v3's `Encoder` with `SetIndent(2)`, on the value itself.
+    V3,
+}
+
+/// The YAML text of `v` as `flavor`'s encoder writes it, ending in a newline.
+pub(crate) fn marshal(v: &Value, flavor: Flavor) -> Result<String, YamlError> {
     let mut e = Emitter {
         out: String::with_capacity(256),
         column: 0,
@@ -30,6 +44,7 @@ pub(crate) fn marshal(v: &Value) -> Result<String, YamlError> {
         whitespace: true,
         indention: true,
         depth: 0,
+        v3: flavor == Flavor::V3,
     };
     e.node(v, Ctx::Root)?;
     e.write_indent();
@@ -63,9 +78,15 @@ struct Emitter {
     whitespace: bool,
     indention: bool,
     depth: usize,
+    /// yaml.v3's emitter rules instead of yaml.v2's.
+    v3: bool,
 }
 
 impl Emitter {
+    fn best_width(&self) -> usize {
+        if self.v3 { usize::MAX } else { BEST_WIDTH }
+    }
+
     fn put(&mut self, c: char) {
         self.out.push(c);
         self.column += 1;
@@ -74,14 +95,23 @@ impl Emitter {
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
+        if self.v3 {
+            self.indention = true;
+        }
     }
 
-    fn increase_indent(&mut self, flow: bool, indentless: bool) {
+    /// `increase_indent`; `in_seq_item` says the node is a block sequence's item (yaml.v3
+    /// then just skips the `- `, and otherwise rounds to the indent step).
+    fn increase_indent(&mut self, flow: bool, indentless: bool, in_seq_item: bool) {
         self.indents.push(self.indent);
         if self.indent < 0 {
             self.indent = if flow { BEST_INDENT } else { 0 };
         } else if !indentless {
-            self.indent += BEST_INDENT;
+            self.indent = if !self.v3 || in_seq_item {
+                self.indent + BEST_INDENT
+            } else {
+                BEST_INDENT * ((self.indent + BEST_INDENT) / BEST_INDENT)
+            };
         }
     }
 
@@ -98,7 +128,9 @@ impl Emitter {
             self.put(' ');
         }
         self.whitespace = true;
-        self.indention = true;
+        if !self.v3 {
+            self.indention = true;
+        }
     }
 
     fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
@@ -117,6 +149,15 @@ impl Emitter {
             Value::Nil => self.scalar("null", Style::Plain, ctx),
             Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain, ctx),
             Value::Int(i) => self.scalar(&i.to_string(), Style::Plain, ctx),
+            Value::Float(f) if self.v3 => {
+                let text = match format_g(*f, false).as_str() {
+                    "+Inf" => ".inf".to_string(),
+                    "-Inf" => "-.inf".to_string(),
+                    "NaN" => ".nan".to_string(),
+                    other => other.to_string(),
+                };
+                self.scalar(&text, Style::Plain, ctx)
+            }
             Value::Float(f) => {
                 let text = float_text(*f).ok_or_else(|| {
                     YamlError::Marshal(format!(
@@ -127,11 +168,15 @@ impl Emitter {
                 self.scalar(&text, Style::Plain, ctx)
             }
             Value::String(s) => self.string(s, ctx),
+            Value::Bytes(b) if self.v3 => {
+                let items: Vec<Value> = b.iter().map(|&x| Value::Int(i64::from(x))).collect();
+                self.nested(|e| e.sequence(&items, ctx))
+            }
             Value::Bytes(b) => self.string(&base64(b), ctx),
             Value::List(items) => self.nested(|e| e.sequence(items, ctx)),
             Value::Dict(d) => {
                 let map = d.read();
-                self.nested(|e| e.mapping(&map))
+                self.nested(|e| e.mapping(&map, ctx))
             }
             Value::Object(o) => self.node(&o.to_data(), ctx),
         }
@@ -162,8 +207,8 @@ impl Emitter {
             self.empty_flow("[", "]");
             return Ok(());
         }
-        let indentless = ctx == Ctx::Mapping && !self.indention;
-        self.increase_indent(false, indentless);
+        let indentless = !self.v3 && ctx == Ctx::Mapping && !self.indention;
+        self.increase_indent(false, indentless, ctx == Ctx::Sequence);
         for item in items {
             self.write_indent();
             self.write_indicator("-", true, false, true);
@@ -173,16 +218,16 @@ impl Emitter {
         Ok(())
     }
 
-    fn mapping(&mut self, map: &slipway_value::Map) -> Result<(), YamlError> {
+    fn mapping(&mut self, map: &slipway_value::Map, ctx: Ctx) -> Result<(), YamlError> {
         if map.is_empty() {
             self.empty_flow("{", "}");
             return Ok(());
         }
         let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
-        sort_keys(&mut keys);
-        self.increase_indent(false, false);
+        sort_keys(&mut keys, self.v3);
+        self.increase_indent(false, false, ctx == Ctx::Sequence);
         for key in keys {
-            if key.contains('\u{85}') {
+            if !self.v3 && key.contains('\u{85}') {
                 // The JSON key spans two lines for libyaml, which no simple key may.
                 return Err(YamlError::Marshal(
                     "yaml: could not find expected ':'".into(),
@@ -206,13 +251,13 @@ impl Emitter {
 
     /// yaml.v2's `stringv` choice followed by libyaml's `select_scalar_style`.
     fn string(&mut self, s: &str, ctx: Ctx) -> Result<(), YamlError> {
-        if s.chars().any(is_control_after_json) {
+        if !self.v3 && s.chars().any(is_control_after_json) {
             return Err(YamlError::Marshal(
                 "yaml: control characters are not allowed".into(),
             ));
         }
         let folded;
-        let s = if s.contains('\u{85}') {
+        let s = if !self.v3 && s.contains('\u{85}') {
             folded = fold_nel(s);
             folded.as_str()
         } else {
@@ -230,7 +275,7 @@ impl Emitter {
     }
 
     fn scalar(&mut self, s: &str, requested: Style, ctx: Ctx) -> Result<(), YamlError> {
-        let a = analyze(s);
+        let a = analyze(s, self.v3);
         let simple_key = ctx == Ctx::SimpleKey;
         let mut style = requested;
         if simple_key && a.multiline {
@@ -245,7 +290,7 @@ impl Emitter {
         if style == Style::Literal && (!a.block_allowed || simple_key) {
             style = Style::Double;
         }
-        self.increase_indent(true, false);
+        self.increase_indent(true, false, ctx == Ctx::Sequence);
         let allow_breaks = !simple_key;
         match style {
             Style::Plain => self.write_plain(s, allow_breaks),
@@ -268,7 +313,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.best_width()
                     && chars.get(i + 1) != Some(&' ')
                 {
                     self.write_indent();
@@ -315,7 +360,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.best_width()
                     && i > 0
                     && i < chars.len() - 1
                     && chars.get(i + 1) != Some(&' ')
@@ -384,7 +429,7 @@ impl Emitter {
             } else if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.best_width()
                     && i > 0
                     && i < chars.len() - 1
                 {
@@ -541,7 +586,8 @@ struct Analysis {
     block_allowed: bool,
 }
 
-fn analyze(s: &str) -> Analysis {
+/// libyaml's scalar analysis; yaml.v3 lets tabs into literal blocks.
+fn analyze(s: &str, v3: bool) -> Analysis {
     if s.is_empty() {
         return Analysis {
             multiline: false,
@@ -553,6 +599,7 @@ fn analyze(s: &str) -> Analysis {
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let mut line_breaks = false;
     let mut special = false;
+    let mut tabs = false;
     let (mut leading_space, mut leading_break) = (false, false);
     let (mut trailing_space, mut trailing_break) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
@@ -577,7 +624,9 @@ fn analyze(s: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if v3 && c == '\t' {
+            tabs = true;
+        } else if !is_printable(c) {
             special = true;
         }
         if c == ' ' {
@@ -627,9 +676,11 @@ fn analyze(s: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special {
+    if space_break || tabs || special {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special {
         a.block_allowed = false;
     }
     if line_breaks || block_indicators {
@@ -638,19 +689,20 @@ fn analyze(s: &str) -> Analysis {
     a
 }
 
-/// yaml.v2's key order (`sorter.go`) for string keys: digit runs compare as numbers, and a
-/// non-letter sorts before a letter. A merge sort, since the order is not always total.
-fn sort_keys(keys: &mut [&str]) {
+/// yaml.v2's (or v3's) key order (`sorter.go`) for string keys: digit runs compare as
+/// numbers, and a non-letter sorts before a letter. A merge sort, since the order is not
+/// always total.
+fn sort_keys(keys: &mut [&str], v3: bool) {
     if keys.len() <= 1 {
         return;
     }
     let mid = keys.len() / 2;
-    sort_keys(&mut keys[..mid]);
-    sort_keys(&mut keys[mid..]);
+    sort_keys(&mut keys[..mid], v3);
+    sort_keys(&mut keys[mid..], v3);
     let mut merged = Vec::with_capacity(keys.len());
     let (mut i, mut j) = (0, mid);
     while i < mid && j < keys.len() {
-        if key_less(keys[j], keys[i]) {
+        if key_less(keys[j], keys[i], v3) {
             merged.push(keys[j]);
             j += 1;
         } else {
@@ -667,12 +719,15 @@ fn is_go_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
-/// yaml.v2's `keyList.Less` for two strings.
-pub(crate) fn key_less(a: &str, b: &str) -> bool {
+/// yaml.v2's `keyList.Less` for two strings; yaml.v3's puts a letter first when it follows
+/// a digit common to both.
+fn key_less(a: &str, b: &str, v3: bool) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    let mut after_digit = false;
     for i in 0..ar.len().min(br.len()) {
         if ar[i] == br[i] {
+            after_digit = is_go_digit(ar[i]);
             continue;
         }
         let al = ar[i].is_alphabetic();
@@ -681,7 +736,7 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
             return ar[i] < br[i];
         }
         if al || bl {
-            return bl;
+            return if v3 && after_digit { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {

@@ -65,6 +65,17 @@ pub fn from_yaml_array(text: &str) -> Result<Vec<Value>, YamlError> {
     }
 }
 
+/// Helm's `toYamlPretty`: yaml.v3's encoder with indent 2 on the value itself (no JSON step,
+/// so `1000000.0` prints as `1e+06`; sequences indented under their key), without the final
+/// newline.
+pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
+    let mut text = emit::marshal(v, emit::Flavor::V3)?;
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Ok(text)
+}
+
 /// Go's `json.Unmarshal` into `map[string]interface {}`: `null` gives an empty map (Go's nil
 /// map), another kind of value is Go's type error.
 pub fn from_json_map(text: &str) -> Result<Dict, YamlError> {
@@ -154,7 +165,7 @@ pub fn helm_from_yaml_array(text: &str) -> Value {
 /// `sigs.k8s.io/yaml.Marshal`: the YAML text of `v` after Go's JSON round trip, ending in a
 /// newline.
 pub fn marshal(v: &Value) -> Result<String, YamlError> {
-    emit::marshal(v)
+    emit::marshal(v, emit::Flavor::V2Json)
 }
 
 /// Helm's `toYaml`: [`marshal`] without its final newline. (Helm's template function swallows

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use slipway_value::Value;
-use slipway_yaml::{from_yaml, helm_from_json, helm_from_yaml, to_yaml};
+use slipway_yaml::{from_yaml, helm_from_json, helm_from_yaml, to_yaml, to_yaml_pretty};
 
 /// The `helm` binary from PATH or the repository's `.tools/bin`.
 fn helm() -> Option<PathBuf> {
@@ -141,6 +141,13 @@ const TO_YAML_CASES: &str = include_str!("data/to_yaml_cases.yaml");
 fn to_yaml_matches_helm() {
     differential("toyaml", "toYaml $v", TO_YAML_CASES, |v| {
         to_yaml(v).unwrap_or_default()
+    });
+}
+
+#[test]
+fn to_yaml_pretty_matches_helm() {
+    differential("toyamlpretty", "toYamlPretty $v", TO_YAML_CASES, |v| {
+        to_yaml_pretty(v).unwrap_or_default()
     });
 }
 
