@@ -55,6 +55,20 @@ pub enum SecretError {
         /// What is wrong, with a line number when known.
         message: String,
     },
+    /// `werf_secret_file` was given an absolute path.
+    #[error("expected relative secret file path, given path {0}")]
+    AbsoluteSecretFile(String),
+    /// `werf_secret_file` was given a path that is not under `secret/`; lists what exists.
+    #[error(
+        "secret file {path:?} not found, you may use one of the following: {:?}",
+        available.join("', '")
+    )]
+    SecretFileNotFound {
+        /// The path asked for.
+        path: String,
+        /// Every secret file, relative to `secret/`, sorted.
+        available: Vec<String>,
+    },
     /// Encryption could not get random bytes.
     #[error("encryption failed: {0}")]
     Random(#[from] RandomError),

@@ -5,7 +5,9 @@
 //!   [`SecretKey::resolve_old`] the old key for rotation; [`SecretKey::from_hex`],
 //!   [`SecretKey::generate`].
 //! - [`decrypt_values`]`(&Value, &key, file_name)` decrypts every string leaf of a parsed
-//!   secret values file; [`decrypt_file`]`(bytes, &key, file_name)` one secret file.
+//!   secret values file; [`decrypt_file`]`(bytes, &key, file_name)` one secret file;
+//!   [`SecretFiles::from_chart_files`] a chart's `secret/**` files, and [`SecretFiles::get`]
+//!   implements `werf_secret_file` with werf's error texts.
 //! - [`encrypt`]`(&key, plaintext, Cipher)` / [`decrypt`]`(&key, ciphertext)` for one value.
 //! - [`yaml_text`] rewrites the leaves of a values file's *text*, keeping comments and order
 //!   (`slipway secret values encrypt|decrypt|edit`, `rotate-key`).
@@ -48,6 +50,7 @@ mod error;
 mod hexcodec;
 pub mod key;
 mod masker;
+mod secret_files;
 mod values;
 pub mod yaml_text;
 
@@ -56,6 +59,7 @@ pub use error::SecretError;
 pub use hexcodec::HexError;
 pub use key::{KeyError, SecretKey};
 pub use masker::{MASK, Masker, SecretString};
+pub use secret_files::{SECRET_DIR, SecretFiles};
 pub use values::{PathSegment, YamlPath, decrypt_file, decrypt_values};
 /// Re-exported so that callers can hold plaintexts that are zeroized on drop.
 pub use zeroize::Zeroizing;
