@@ -92,6 +92,16 @@ impl Emitter {
         self.column += 1;
     }
 
+    /// Writes text without breaks, counting columns in characters.
+    fn push_str(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.column += if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
+    }
+
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
@@ -306,15 +316,21 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = s.chars().collect();
+        // Fast path: nothing to fold or break.
+        if self.column + s.len() <= self.best_width() && !s.contains(is_break) {
+            self.push_str(s);
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in s.char_indices() {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > self.best_width()
-                    && chars.get(i + 1) != Some(&' ')
+                    && next_char(s, i, c) != Some(' ')
                 {
                     self.write_indent();
                 } else {
@@ -353,17 +369,16 @@ impl Emitter {
 
     fn write_single(&mut self, s: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in s.char_indices() {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > self.best_width()
                     && i > 0
-                    && i < chars.len() - 1
-                    && chars.get(i + 1) != Some(&' ')
+                    && i + 1 < s.len()
+                    && next_char(s, i, c) != Some(' ')
                 {
                     self.write_indent();
                 } else {
@@ -398,9 +413,8 @@ impl Emitter {
     fn write_double(&mut self, s: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
         let starts_with_bom = s.starts_with('\u{feff}');
-        let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in s.char_indices() {
             if !is_printable(c) || starts_with_bom || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 match escape_letter(c) {
@@ -431,10 +445,10 @@ impl Emitter {
                     && !spaces
                     && self.column > self.best_width()
                     && i > 0
-                    && i < chars.len() - 1
+                    && i + 1 < s.len()
                 {
                     self.write_indent();
-                    if chars.get(i + 1) == Some(&' ') {
+                    if next_char(s, i, c) == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -498,6 +512,10 @@ impl Emitter {
 /// The plain-scalar text yaml.v2 writes for a float64 after the JSON round trip: Go's JSON
 /// number re-read by yaml.v2 (integers stay integers when they fit int64/uint64), else `%g`.
 fn float_text(f: f64) -> Option<String> {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        // Fast path: Go's JSON writes it as an integer, which yaml.v2 reads back as an int.
+        return Some((f as i64).to_string());
+    }
     let json = json_number(f)?;
     Some(match resolve_plain(&json) {
         Resolved::Int(i) => i.to_string(),
@@ -535,6 +553,11 @@ fn fold_nel(s: &str) -> String {
 /// JSON-to-YAML step of `Marshal` fails.
 fn is_control_after_json(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The character after the one at byte `i`.
+fn next_char(s: &str, i: usize, c: char) -> Option<char> {
+    s[i + c.len_utf8()..].chars().next()
 }
 
 /// libyaml's `is_break`: LF, CR, NEL, LS, PS.
@@ -588,6 +611,22 @@ struct Analysis {
 
 /// libyaml's scalar analysis; yaml.v3 lets tabs into literal blocks.
 fn analyze(s: &str, v3: bool) -> Analysis {
+    // Fast path: a word of letters, digits and `_./-` has no indicator, space or break
+    // (unless it is `-` or starts a document marker).
+    let plain_word = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+        && s != "-"
+        && !s.starts_with("---")
+        && !s.starts_with("...");
+    if plain_word {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
     if s.is_empty() {
         return Analysis {
             multiline: false,
@@ -605,10 +644,10 @@ fn analyze(s: &str, v3: bool) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_ws = true;
-    let chars: Vec<char> = s.chars().collect();
-    let n = chars.len();
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_ws = i + 1 >= n || matches!(chars[i + 1], ' ' | '\t');
+    for (i, c) in s.char_indices() {
+        let next = next_char(s, i, c);
+        let last = next.is_none();
+        let followed_by_ws = matches!(next, None | Some(' ' | '\t'));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -633,7 +672,7 @@ fn analyze(s: &str, v3: bool) -> Analysis {
             if i == 0 {
                 leading_space = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_space = true;
             }
             if previous_break {
@@ -646,7 +685,7 @@ fn analyze(s: &str, v3: bool) -> Analysis {
             if i == 0 {
                 leading_break = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_break = true;
             }
             if previous_space {
@@ -693,26 +732,15 @@ fn analyze(s: &str, v3: bool) -> Analysis {
 /// numbers, and a non-letter sorts before a letter. A merge sort, since the order is not
 /// always total.
 fn sort_keys(keys: &mut [&str], v3: bool) {
-    if keys.len() <= 1 {
-        return;
-    }
-    let mid = keys.len() / 2;
-    sort_keys(&mut keys[..mid], v3);
-    sort_keys(&mut keys[mid..], v3);
-    let mut merged = Vec::with_capacity(keys.len());
-    let (mut i, mut j) = (0, mid);
-    while i < mid && j < keys.len() {
-        if key_less(keys[j], keys[i], v3) {
-            merged.push(keys[j]);
-            j += 1;
-        } else {
-            merged.push(keys[i]);
-            i += 1;
+    // Insertion sort: the keys come in byte order, which is nearly this order already, and
+    // it never relies on the comparison being a total order.
+    for i in 1..keys.len() {
+        let mut j = i;
+        while j > 0 && key_less(keys[j], keys[j - 1], v3) {
+            keys.swap(j, j - 1);
+            j -= 1;
         }
     }
-    merged.extend_from_slice(&keys[i..mid]);
-    merged.extend_from_slice(&keys[j..]);
-    keys.copy_from_slice(&merged);
 }
 
 fn is_go_digit(c: char) -> bool {
@@ -722,53 +750,54 @@ fn is_go_digit(c: char) -> bool {
 /// yaml.v2's `keyList.Less` for two strings; yaml.v3's puts a letter first when it follows
 /// a digit common to both.
 fn key_less(a: &str, b: &str, v3: bool) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
     let mut after_digit = false;
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
-            after_digit = is_go_digit(ar[i]);
+    let mut ai = a.char_indices();
+    let mut bi = b.char_indices();
+    loop {
+        let (Some((pos_a, ca)), Some((pos_b, cb))) = (ai.next(), bi.next()) else {
+            return a.chars().count() < b.chars().count();
+        };
+        if ca == cb {
+            after_digit = is_go_digit(ca);
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ca.is_alphabetic();
+        let bl = cb.is_alphabetic();
         if al && bl {
-            return ar[i] < br[i];
+            return ca < cb;
         }
         if al || bl {
             return if v3 && after_digit { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && is_go_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
+        if ca == '0' || cb == '0' {
+            // Leading zeros count only after a non-zero digit of the common prefix.
+            for c in a[..pos_a].chars().rev().take_while(|&c| is_go_digit(c)) {
+                if c != '0' {
                     an = 1;
                     bn = 1;
                     break;
                 }
             }
         }
-        let mut ai = i;
-        while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
+        let digit_run = |s: &str, n: &mut i64| {
+            let mut len = 0;
+            for c in s.chars().take_while(|&c| is_go_digit(c)) {
+                *n = n.wrapping_mul(10).wrapping_add(c as i64 - '0' as i64);
+                len += 1;
+            }
+            len
+        };
+        let a_len = digit_run(&a[pos_a..], &mut an);
+        let b_len = digit_run(&b[pos_b..], &mut bn);
         if an != bn {
             return an < bn;
         }
-        if ai != bi {
-            return ai < bi;
+        if a_len != b_len {
+            return a_len < b_len;
         }
-        return ar[i] < br[i];
+        return ca < cb;
     }
-    ar.len() < br.len()
 }
 
 /// Standard base64 with padding, as Go's JSON encodes `[]byte`.
