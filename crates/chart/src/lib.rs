@@ -26,5 +26,5 @@ pub use loader::{load_archive, load_chart, load_dir};
 pub use model::{Chart, Dependency, ExportValue, File, Maintainer, Metadata};
 pub use objects::{Capabilities, Files, KubeVersion, ReleaseInfo};
 pub use prepare::{PrepareOptions, PreparedChart, prepare, scoped_values};
-pub use values::{SecretDecryptor, ValuesOptions};
+pub use values::{SecretDecryptor, ValuesOptions, apply_chart_secret_values};
 pub use werf::{ServiceValuesOptions, WerfConfig, service_values};

@@ -209,6 +209,30 @@ pub fn decrypt_secret_values(
     }
 }
 
+/// The file in a chart holding its encrypted default values (werf).
+pub const SECRET_VALUES_FILE: &str = "secret-values.yaml";
+
+/// werf's chart secret values (seed 002, sources 2 and 4): each chart's own
+/// `secret-values.yaml`, decrypted, is merged over its `values.yaml` as part of the chart's
+/// defaults, so a parent's secret values for `SUBCHART:` reach the subchart like its plain
+/// values do. Applies to the whole chart tree.
+pub fn apply_chart_secret_values(
+    chart: &mut crate::model::Chart,
+    secrets: Option<&dyn SecretDecryptor>,
+) -> Result<(), ChartError> {
+    if let Some(file) = chart.files.iter().find(|f| f.name == SECRET_VALUES_FILE) {
+        let name = format!("{}/{SECRET_VALUES_FILE}", chart.name());
+        let decrypted = decrypt_secret_values(&file.data, &name, secrets)?;
+        let merged = chart.values.deep_copy();
+        merge_maps(&merged, &decrypted);
+        chart.values = merged;
+    }
+    for sub in &mut chart.dependencies {
+        apply_chart_secret_values(sub, secrets)?;
+    }
+    Ok(())
+}
+
 /// Helm's `LoadValues`: every YAML document of `data` (split on `---` lines) read as a map and
 /// merged in order. Errors are Helm's texts after the file prefix.
 pub fn read_values(data: &[u8]) -> Result<Dict, String> {
@@ -350,6 +374,55 @@ mod tests {
         assert_eq!(
             o.user_values(None).unwrap_err().to_string(),
             "failed parsing --set-json data a={"
+        );
+    }
+
+    struct Rot13;
+
+    impl SecretDecryptor for Rot13 {
+        fn decrypt_values(&self, values: &Value, _file: &str) -> Result<Value, String> {
+            Ok(match values {
+                Value::String(s) => Value::string(
+                    s.chars()
+                        .map(|c| match c {
+                            'a'..='m' => (c as u8 + 13) as char,
+                            'n'..='z' => (c as u8 - 13) as char,
+                            _ => c,
+                        })
+                        .collect::<String>(),
+                ),
+                Value::Dict(d) => Value::Dict(
+                    d.read()
+                        .iter()
+                        .map(|(k, v)| Ok((k.clone(), self.decrypt_values(v, _file)?)))
+                        .collect::<Result<Dict, String>>()?,
+                ),
+                other => other.clone(),
+            })
+        }
+    }
+
+    #[test]
+    fn chart_secret_values_override_chart_values() {
+        let mut chart = crate::loader::load_files(vec![
+            crate::loader::BufferedFile {
+                name: "Chart.yaml".into(),
+                data: b"name: c\nversion: 1.0.0\n".to_vec(),
+            },
+            crate::loader::BufferedFile {
+                name: "values.yaml".into(),
+                data: b"plain: a\nsecret: placeholder\n".to_vec(),
+            },
+            crate::loader::BufferedFile {
+                name: "secret-values.yaml".into(),
+                data: b"secret: frperg\n".to_vec(),
+            },
+        ])
+        .unwrap();
+        apply_chart_secret_values(&mut chart, Some(&Rot13)).unwrap();
+        assert_eq!(
+            json(&chart.values),
+            serde_json::json!({"plain": "a", "secret": "secret"})
         );
     }
 

@@ -329,3 +329,83 @@ fn apiversion_v1_requirements_and_archived_subchart() {
         &[],
     );
 }
+
+/// Renders `template` (as the only template of a chart holding `files`) with helm.
+fn helm_render(files: &[(&str, &str)], template: &str) -> Option<(String, Chart)> {
+    let helm = require_helm()?;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("top");
+    for (name, data) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, data).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/out.yaml"), template).unwrap();
+    let out = Command::new(helm)
+        .arg("template")
+        .arg("rel")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let body = text
+        .split_once("# Source: top/templates/out.yaml\n")
+        .map(|(_, b)| b.trim_end().to_owned())
+        .unwrap();
+    Some((body, load_chart(&dir).unwrap()))
+}
+
+#[test]
+fn chart_object_matches_helm() {
+    let files = [
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.2.3\nappVersion: \"2.0\"\ndescription: A chart\nhome: https://example.org\nsources: [https://a, https://b]\nkeywords: [k1]\nmaintainers:\n- name: Me\n  email: me@example.org\nicon: https://i\nannotations:\n  category: x\nkubeVersion: \">=1.20.0-0\"\ntype: application\ndeprecated: true\ndependencies:\n- name: sub\n  version: 0.1.0\n  repository: file://charts/sub\n  alias: s\n  condition: s.enabled\n  tags: [t]\n  import-values: [a]\n",
+        ),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+    ];
+    let Some((body, chart)) = helm_render(&files, "{{ toJson .Chart }}") else {
+        return;
+    };
+    let want: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut chart = chart;
+    let mut warnings = Vec::new();
+    slipway_chart::deps::process_dependencies(&mut chart, &Dict::new(), &mut warnings).unwrap();
+    assert_eq!(chart.metadata_value(true).to_json(), want);
+}
+
+#[test]
+fn files_object_matches_helm() {
+    let files = [
+        ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+        ("conf/a.txt", "line one\nline two\n"),
+        ("conf/b.yaml", "key: value\n"),
+        ("conf/sub/c.txt", "deep"),
+        (".helmignore", "*.bak\n"),
+        ("conf/skip.bak", "ignored"),
+    ];
+    let template = r#"{{ toJson (dict "config" (.Files.Glob "conf/**").AsConfig "secrets" (.Files.Glob "conf/*").AsSecrets "lines" (.Files.Lines "conf/a.txt") "get" (.Files.Get "conf/b.yaml") "missing" (.Files.Get "nope") "nolines" (.Files.Lines "nope")) }}"#;
+    let Some((body, chart)) = helm_render(&files, template) else {
+        return;
+    };
+    let want: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let fs = slipway_chart::Files::new(&chart.files);
+    let got = serde_json::json!({
+        "config": fs.glob("conf/**").as_config(),
+        "secrets": fs.glob("conf/*").as_secrets(),
+        "lines": fs.lines("conf/a.txt"),
+        "get": fs.get("conf/b.yaml"),
+        "missing": fs.get("nope"),
+        "nolines": fs.lines("nope"),
+    });
+    assert_eq!(got, want);
+}
