@@ -51,19 +51,4 @@ fn main() {
             black_box(slipway_yaml::manifest_head(doc).unwrap());
         }
     });
-    bench("scanner/parser events only (saphyr-parser)", || {
-        saphyr_only(black_box(&text))
-    });
-}
-
-/// The YAML event stream alone, to see how much of parsing is ours.
-fn saphyr_only(text: &str) {
-    let mut p = saphyr_parser::Parser::new_from_str(text);
-    while let Some(ev) = p.next_event() {
-        let ev = ev.expect("valid YAML");
-        if matches!(ev.0, saphyr_parser::Event::StreamEnd) {
-            break;
-        }
-        black_box(ev);
-    }
 }

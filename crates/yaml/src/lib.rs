@@ -10,6 +10,7 @@ mod emit;
 mod error;
 mod gofloat;
 mod json;
+mod libyaml;
 mod manifest;
 mod parse;
 mod resolve;

@@ -5,10 +5,9 @@
 //! As in yaml.v2, the first document is read to its end before anything is decoded, so syntax
 //! errors come first; decoding then walks the recorded events without recursion.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use crate::libyaml::{Event, Parser, ScalarStyle};
 use slipway_value::fmt::quote;
 use slipway_value::{Map, Value};
 
@@ -16,13 +15,10 @@ use crate::error::YamlError;
 use crate::gofloat::format_g;
 use crate::resolve::{Resolved, resolve_plain, resolve_tagged};
 
-/// The deepest nesting accepted, as libyaml's `max_indents` / `max_flow_level`.
-pub(crate) const MAX_DEPTH: usize = 10_000;
-
 /// One recorded event of the document.
-enum Ev<'a> {
+enum Ev {
     Scalar {
-        text: Cow<'a, str>,
+        text: String,
         plain: bool,
         anchor: usize,
         tag: Option<String>,
@@ -41,100 +37,89 @@ enum Ev<'a> {
     },
 }
 
-/// The documents of a stream, each as its recorded events (`None` for an empty stream).
-struct Recorded<'a> {
-    events: Vec<Ev<'a>>,
-    /// An error found after the document was complete, which yaml.v2 (reading one document)
-    /// never sees; a multi-document read reports it after this document.
-    trailing_error: Option<YamlError>,
+/// One document of a stream, as its recorded events.
+struct Recorded {
+    events: Vec<Ev>,
 }
 
-/// Reads events of the next document; `Ok(None)` at the end of the stream.
-fn record_document<'a>(
-    parser: &mut Parser<'a, saphyr_parser::StrInput<'a>>,
-    text: &'a str,
-) -> Result<Option<Recorded<'a>>, YamlError> {
+/// Reads the events of the next document, as yaml.v2's parser does (up to its end, never
+/// further); `Ok(None)` at the end of the stream. Anchors get ids here, and an alias to an
+/// anchor not yet seen fails here, as in yaml.v2's node parser.
+fn record_document(parser: &mut Parser<'_>) -> Result<Option<Recorded>, YamlError> {
     let mut events = Vec::new();
-    // Open collections, `true` for mappings.
-    let mut open: Vec<bool> = Vec::new();
+    let mut anchors = AnchorIds::default();
     let mut in_doc = false;
     loop {
-        let Some(next) = parser.next_event() else {
+        let Some((event, _mark)) = parser
+            .next_event()
+            .map_err(|e| YamlError::Yaml(e.message()))?
+        else {
             return Ok(None);
         };
-        let (event, span) = match next {
-            Ok(ok) => ok,
-            // yaml.v2 stops at `...` without looking at what follows it, and never asks for a
-            // second document (which would need `---`).
-            Err(e)
-                if !events.is_empty()
-                    && (e.info() == "invalid content after document end marker"
-                        || (open.is_empty()
-                            && e.info() == "did not find expected <document start>")) =>
-            {
-                events.extend(open.iter().rev().map(
-                    |&is_map| {
-                        if is_map { Ev::MapEnd } else { Ev::SeqEnd }
-                    },
-                ));
-                return Ok(Some(Recorded {
-                    events,
-                    trailing_error: Some(scan_error(&e, text)),
-                }));
-            }
-            Err(e) => return Err(scan_error(&e, text)),
-        };
         let ev = match event {
-            Event::StreamStart | Event::Nothing => continue,
+            Event::StreamStart => continue,
             Event::StreamEnd => return Ok(None),
-            Event::DocumentStart(_) => {
+            Event::DocumentStart => {
                 in_doc = true;
                 continue;
             }
             Event::DocumentEnd => {
                 if in_doc {
-                    return Ok(Some(Recorded {
-                        events,
-                        trailing_error: None,
-                    }));
+                    return Ok(Some(Recorded { events }));
                 }
                 continue;
             }
-            Event::Scalar(text_value, style, anchor, tag) => Ev::Scalar {
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+            } => Ev::Scalar {
                 plain: style == ScalarStyle::Plain,
-                text: text_value,
-                anchor,
-                tag: tag.map(|t| full_tag(&t)),
+                text: value,
+                anchor: anchors.define(anchor),
+                tag,
             },
-            Event::SequenceStart(anchor, _) => {
-                open.push(false);
-                check_depth(open.len(), span.start.line())?;
-                Ev::SeqStart { anchor }
-            }
-            Event::SequenceEnd => {
-                open.pop();
-                Ev::SeqEnd
-            }
-            Event::MappingStart(anchor, _) => {
-                open.push(true);
-                check_depth(open.len(), span.start.line())?;
-                Ev::MapStart { anchor }
-            }
-            Event::MappingEnd => {
-                open.pop();
-                Ev::MapEnd
-            }
-            Event::Alias(anchor) => Ev::Alias {
-                anchor,
-                name: alias_name(text, span.start.index()),
+            Event::SequenceStart { anchor } => Ev::SeqStart {
+                anchor: anchors.define(anchor),
             },
+            Event::SequenceEnd => Ev::SeqEnd,
+            Event::MappingStart { anchor } => Ev::MapStart {
+                anchor: anchors.define(anchor),
+            },
+            Event::MappingEnd => Ev::MapEnd,
+            Event::Alias { anchor: name } => {
+                let Some(&id) = anchors.ids.get(&name) else {
+                    return Err(YamlError::Yaml(format!(
+                        "yaml: unknown anchor '{name}' referenced"
+                    )));
+                };
+                Ev::Alias { anchor: id, name }
+            }
         };
         events.push(ev);
     }
 }
 
-/// What libyaml's reader and directive scanner refuse before any parsing: characters outside
-/// YAML's printable set, and a leading directive other than `%YAML` / `%TAG`.
+/// Anchor names to ids: each definition gets a new id, an alias takes the latest.
+#[derive(Default)]
+struct AnchorIds {
+    ids: HashMap<String, usize>,
+    defined: usize,
+}
+
+impl AnchorIds {
+    /// The id of a node's anchor, or 0 for no anchor.
+    fn define(&mut self, anchor: Option<String>) -> usize {
+        let Some(name) = anchor else { return 0 };
+        self.defined += 1;
+        self.ids.insert(name, self.defined);
+        self.defined
+    }
+}
+
+/// What libyaml's reader refuses before any parsing: characters outside YAML's printable
+/// set.
 fn check_reader(text: &str) -> Result<(), YamlError> {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}')
@@ -145,41 +130,7 @@ fn check_reader(text: &str) -> Result<(), YamlError> {
             "yaml: control characters are not allowed".into(),
         ));
     }
-    let first = text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.starts_with('#'));
-    if let Some(name) = first.and_then(|l| l.strip_prefix('%')) {
-        let name = name.split([' ', '\t']).next().unwrap_or("");
-        if name != "YAML" && name != "TAG" {
-            return Err(YamlError::Yaml("yaml: found unknown directive name".into()));
-        }
-    }
     Ok(())
-}
-
-/// Fails like libyaml when nesting passes [`MAX_DEPTH`].
-fn check_depth(depth: usize, line: usize) -> Result<(), YamlError> {
-    if depth > MAX_DEPTH {
-        return Err(YamlError::Yaml(format!(
-            "yaml: line {line}: exceeded max depth of {MAX_DEPTH}"
-        )));
-    }
-    Ok(())
-}
-
-/// The tag as libyaml spells it after handle resolution (`tag:yaml.org,2002:str`, `!foo`).
-fn full_tag(tag: &saphyr_parser::Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
-}
-
-/// The anchor name written after `*` at character index `at`.
-fn alias_name(text: &str, at: usize) -> String {
-    let rest: String = text.chars().skip(at).collect();
-    let rest = rest.strip_prefix('*').unwrap_or(&rest);
-    rest.chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
-        .collect()
 }
 
 /// How numbers come out of decoding.
@@ -218,8 +169,8 @@ enum Frame {
 }
 
 /// Decoding state over one recorded document.
-struct Decoder<'e, 'a> {
-    events: &'e [Ev<'a>],
+struct Decoder<'e> {
+    events: &'e [Ev],
     /// anchor id -> (first event, one past the last event).
     anchors: HashMap<usize, (usize, Option<usize>)>,
     frames: Vec<Frame>,
@@ -237,8 +188,8 @@ struct Decoder<'e, 'a> {
 /// Parses the first document of `text`; `Value::Nil` for an empty stream.
 pub(crate) fn parse_first(text: &str, numbers: Numbers) -> Result<Value, YamlError> {
     check_reader(text)?;
-    let mut parser = Parser::new_from_str(text);
-    match record_document(&mut parser, text)? {
+    let mut parser = Parser::new(text);
+    match record_document(&mut parser)? {
         Some(doc) => decode(&doc, numbers),
         None => Ok(Value::Nil),
     }
@@ -247,18 +198,15 @@ pub(crate) fn parse_first(text: &str, numbers: Numbers) -> Result<Value, YamlErr
 /// Parses every document of `text`.
 pub(crate) fn parse_all(text: &str, numbers: Numbers) -> Result<Vec<Value>, YamlError> {
     check_reader(text)?;
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new(text);
     let mut out = Vec::new();
-    while let Some(doc) = record_document(&mut parser, text)? {
+    while let Some(doc) = record_document(&mut parser)? {
         out.push(decode(&doc, numbers)?);
-        if let Some(e) = doc.trailing_error {
-            return Err(e);
-        }
     }
     Ok(out)
 }
 
-fn decode(doc: &Recorded<'_>, numbers: Numbers) -> Result<Value, YamlError> {
+fn decode(doc: &Recorded, numbers: Numbers) -> Result<Value, YamlError> {
     let mut d = Decoder {
         events: &doc.events,
         anchors: HashMap::new(),
@@ -277,7 +225,7 @@ fn decode(doc: &Recorded<'_>, numbers: Numbers) -> Result<Value, YamlError> {
     }
 }
 
-impl Decoder<'_, '_> {
+impl Decoder<'_> {
     fn run(&mut self) -> Result<Value, YamlError> {
         let mut pos = 0usize;
         let mut result = None;
@@ -611,88 +559,5 @@ fn go_sharp_v(v: &Value) -> String {
                 .join(", ")
         ),
         _ => "<nil>".into(),
-    }
-}
-
-/// Turns the YAML scanner's error into yaml.v2's text (`yaml: line N: PROBLEM`).
-fn scan_error(e: &ScanError, text: &str) -> YamlError {
-    let info = e.info();
-    let mut line1 = e.marker().line();
-    let (parser_error, problem) = go_problem(info, text, e.marker().index());
-    if problem == "found unexpected end of stream" {
-        // libyaml reports it where the input ends.
-        line1 = text.matches('\n').count() + 1;
-    }
-    if let Some(name) = info.strip_prefix("while parsing node, found unknown anchor") {
-        let _ = name;
-        let name = alias_name(text, e.marker().index());
-        return YamlError::Yaml(format!("yaml: unknown anchor '{name}' referenced"));
-    }
-    // yaml.v2 reports a scanner error's 0-based line plus one, a parser error's 0-based line,
-    // and no line at all for line 0.
-    let line = if parser_error {
-        line1.saturating_sub(1)
-    } else if line1 > 1 {
-        line1
-    } else {
-        0
-    };
-    if line == 0 {
-        YamlError::Yaml(format!("yaml: {problem}"))
-    } else {
-        YamlError::Yaml(format!("yaml: line {line}: {problem}"))
-    }
-}
-
-/// libyaml's problem text for a saphyr error message, and whether libyaml reports it from
-/// the parser (rather than the scanner).
-fn go_problem<'a>(info: &'a str, text: &str, at: usize) -> (bool, Cow<'a, str>) {
-    if info.starts_with("unexpected character") || info.starts_with("tab") {
-        return (false, "found character that cannot start any token".into());
-    }
-    if info == "invalid trailing content after double-quoted scalar" {
-        return (true, "did not find expected key".into());
-    }
-    if info == "illegal placement of ':' indicator" {
-        return (true, "did not find expected ',' or ']'".into());
-    }
-    if info == "misplaced bracket" {
-        // A bracket where a value should start, or after a complete value.
-        let before = text.chars().take(at).collect::<String>();
-        let after_indicator = before.trim_end().ends_with([':', '-', '[', ',', '{']);
-        let problem = if after_indicator {
-            "did not find expected node content"
-        } else {
-            "did not find expected key"
-        };
-        return (true, problem.into());
-    }
-    if info == "simple key expect ':'" {
-        return (false, "could not find expected ':'".into());
-    }
-    if let Some(rest) = info.strip_prefix("while parsing a flow sequence, ") {
-        let rest = rest
-            .strip_prefix("expected")
-            .map_or(Cow::Borrowed(rest), |r| {
-                Cow::Owned(format!("did not find expected{r}"))
-            });
-        return (true, rest);
-    }
-    for prefix in [
-        "while parsing a block collection, ",
-        "while parsing a block mapping, ",
-        "while parsing a flow mapping, ",
-        "while parsing a node, ",
-    ] {
-        if let Some(rest) = info.strip_prefix(prefix) {
-            return (true, rest.into());
-        }
-    }
-    if info.starts_with("did not find expected <") {
-        return (true, info.into());
-    }
-    match info.split_once(", ") {
-        Some((context, problem)) if context.starts_with("while ") => (false, problem.into()),
-        _ => (false, info.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use slipway_value::{Map, Value};
-use slipway_yaml::{from_json, from_yaml, from_yaml_docs, manifest_head, split_manifests, to_yaml};
+use slipway_yaml::{from_json, from_yaml, from_yaml_docs, manifest_head, marshal, split_manifests};
 
 /// Text built from YAML's structural pieces, so that the parser's deeper states are reached.
 fn yamlish() -> impl Strategy<Value = String> {
@@ -97,7 +97,7 @@ proptest! {
 
     #[test]
     fn emitted_yaml_reads_back(v in value()) {
-        let text = to_yaml(&v).expect("finite values always emit");
+        let text = marshal(&v).expect("finite values always emit");
         let back = from_yaml(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         prop_assert_eq!(back, through_json(&v), "{}", text);
     }

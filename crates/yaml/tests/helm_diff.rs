@@ -170,15 +170,3 @@ fn from_json_matches_helm() {
         to_yaml(&parsed).unwrap_or_default()
     });
 }
-
-const KNOWN_DIFFERENCES: &str = include_str!("data/from_yaml_known_differences.yaml");
-
-/// Known differences, kept visible: see the data file for why they differ.
-#[test]
-#[ignore = "known differences of saphyr-parser's YAML 1.2 strictness from libyaml"]
-fn from_yaml_known_differences() {
-    differential("known", "fromYaml $v | toYaml", KNOWN_DIFFERENCES, |v| {
-        let parsed = helm_from_yaml(v.as_str().unwrap_or_default());
-        to_yaml(&parsed).unwrap_or_default()
-    });
-}
