@@ -1,7 +1,7 @@
 //! Helm charts: loading, dependencies, values sources, `--set` parsing, coalescing and werf
 //! project settings.
 //!
-//! The usual flow: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare`] (dependency
+//! [`setup_render`] does it all from command-line settings. Step by step: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare`] (dependency
 //! processing, coalescing, schema) → the engine renders each chart with its scoped values
 //! ([`scoped_values`]) and the built-in objects ([`Files`], [`Capabilities`], [`ReleaseInfo`],
 //! [`Chart::metadata_value`]).
@@ -14,6 +14,7 @@ pub mod loader;
 pub mod model;
 pub mod objects;
 pub mod prepare;
+pub mod project;
 pub mod schema;
 pub mod slug;
 pub mod strvals;
@@ -26,5 +27,6 @@ pub use loader::{load_archive, load_chart, load_dir};
 pub use model::{Chart, Dependency, ExportValue, File, Maintainer, Metadata};
 pub use objects::{Capabilities, Files, KubeVersion, ReleaseInfo};
 pub use prepare::{PrepareOptions, PreparedChart, prepare, scoped_values};
+pub use project::{ProjectOptions, RenderSetup, setup_render};
 pub use values::{SecretDecryptor, ValuesOptions, apply_chart_secret_values};
 pub use werf::{ServiceValuesOptions, WerfConfig, service_values};
