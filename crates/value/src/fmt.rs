@@ -11,6 +11,33 @@
 use crate::Value;
 use std::fmt::Write as _;
 
+/// A Go `complex128` (template literals such as `1+2i`); prints as Go does (`(1+2i)`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Complex {
+    /// The real part.
+    pub re: f64,
+    /// The imaginary part.
+    pub im: f64,
+}
+
+impl crate::Object for Complex {
+    fn type_name(&self) -> &str {
+        "complex128"
+    }
+
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+
+    fn to_data(&self) -> Value {
+        Value::string(format_value(&Value::Object(std::sync::Arc::new(*self))))
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}
+
 /// How deep nested lists and maps are printed before `...` stands in for the rest.
 pub const MAX_PRINT_DEPTH: usize = 1000;
 
@@ -838,6 +865,22 @@ impl Printer {
         }
     }
 
+    /// Go's `fmtComplex`: `(r+ji)`.
+    fn fmt_complex(&mut self, c: Complex, verb: char, v: &Value) {
+        match verb {
+            'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
+                let old_plus = self.f.plus;
+                self.buf.push('(');
+                self.fmt_float_verb(c.re, verb, v);
+                self.f.plus = true;
+                self.fmt_float_verb(c.im, verb, v);
+                self.buf.push_str("i)");
+                self.f.plus = old_plus;
+            }
+            _ => self.bad_verb(verb, Some(v)),
+        }
+    }
+
     fn fmt_string(&mut self, s: &str, verb: char, v: &Value) {
         match verb {
             'v' if self.f.sharp_v => self.fmt_q(s),
@@ -1028,8 +1071,12 @@ impl Printer {
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
             Value::Object(o) => {
-                let data = o.to_data();
-                self.print_value(&data, verb, depth + 1);
+                if let Some(c) = o.as_any().and_then(|a| a.downcast_ref::<Complex>()) {
+                    self.fmt_complex(*c, verb, v);
+                } else {
+                    let data = o.to_data();
+                    self.print_value(&data, verb, depth + 1);
+                }
             }
         }
     }
@@ -1442,5 +1489,7 @@ mod tests {
         assert_eq!(sprintf("%.*f", &[Value::Int(2), Value::Float(1.0)]), "1.00");
         assert_eq!(sprintf("%*d", &[s("x"), Value::Int(7)]), "%!(BADWIDTH)7");
         assert_eq!(sprintf("%z", &[Value::Int(1)]), "%!z(int=1)");
+        let c = Value::Object(std::sync::Arc::new(Complex { re: 1.0, im: 7.0 }));
+        assert_eq!(sprintf("%g %v", &[c.clone(), c]), "(1+7i) (1+7i)");
     }
 }

@@ -1,0 +1,651 @@
+//! The lexer: Go's `text/template/parse/lex.go` state machine, item for item.
+
+use std::borrow::Cow;
+
+/// What kind of token an [`Item`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemType {
+    Error,
+    Bool,
+    Char,
+    CharConstant,
+    Complex,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords.
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}
+
+impl ItemType {
+    fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            ItemType::Block
+                | ItemType::Break
+                | ItemType::Continue
+                | ItemType::Dot
+                | ItemType::Define
+                | ItemType::Else
+                | ItemType::End
+                | ItemType::If
+                | ItemType::Nil
+                | ItemType::Range
+                | ItemType::Template
+                | ItemType::With
+        )
+    }
+}
+
+fn keyword(word: &str) -> Option<ItemType> {
+    Some(match word {
+        "." => ItemType::Dot,
+        "block" => ItemType::Block,
+        "break" => ItemType::Break,
+        "continue" => ItemType::Continue,
+        "define" => ItemType::Define,
+        "else" => ItemType::Else,
+        "end" => ItemType::End,
+        "if" => ItemType::If,
+        "range" => ItemType::Range,
+        "nil" => ItemType::Nil,
+        "template" => ItemType::Template,
+        "with" => ItemType::With,
+        _ => return None,
+    })
+}
+
+/// A token: its type, byte position, text and starting line.
+#[derive(Debug, Clone)]
+pub(crate) struct Item<'a> {
+    pub typ: ItemType,
+    pub pos: usize,
+    pub val: Cow<'a, str>,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Item<'_> {
+    /// Go's `item.String()`, used in parse error messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.typ {
+            ItemType::Eof => f.write_str("EOF"),
+            ItemType::Error => f.write_str(&self.val),
+            t if t.is_keyword() => write!(f, "<{}>", self.val),
+            _ if self.val.chars().count() > 10 => {
+                let short: String = self.val.chars().take(10).collect();
+                write!(f, "{}...", slipway_value::fmt::quote(&short))
+            }
+            _ => f.write_str(&slipway_value::fmt::quote(&self.val)),
+        }
+    }
+}
+
+const LEFT_COMMENT: &str = "/*";
+const RIGHT_COMMENT: &str = "*/";
+const TRIM_MARKER_LEN: usize = 2;
+
+/// The lexer state (Go's `lexer`).
+pub(crate) struct Lexer<'a> {
+    input: &'a str,
+    left_delim: &'a str,
+    right_delim: &'a str,
+    pos: usize,
+    start: usize,
+    at_eof: bool,
+    paren_depth: i64,
+    line: usize,
+    start_line: usize,
+    inside_action: bool,
+    /// `break` is a keyword (no function of that name).
+    pub break_ok: bool,
+    /// `continue` is a keyword (no function of that name).
+    pub continue_ok: bool,
+    item: Option<Item<'a>>,
+}
+
+enum State {
+    Text,
+    LeftDelim,
+    Comment,
+    RightDelim,
+    InsideAction,
+    Space,
+    Identifier,
+    Field,
+    Variable,
+    Char,
+    Number,
+    Quote,
+    RawQuote,
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Go's `isAlphaNumeric`: underscore, letters and digits (Unicode).
+fn is_alphanumeric(c: char) -> bool {
+    c == '_' || c.is_alphabetic() || c.is_numeric()
+}
+
+fn has_left_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
+}
+
+fn has_right_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+}
+
+fn trim_right_len(s: &str) -> usize {
+    s.len() - s.trim_end_matches(is_space).len()
+}
+
+fn trim_left_len(s: &str) -> usize {
+    s.len() - s.trim_start_matches(is_space).len()
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over `input` with the given delimiters.
+    pub fn new(input: &'a str, left_delim: &'a str, right_delim: &'a str) -> Self {
+        Lexer {
+            input,
+            left_delim,
+            right_delim,
+            pos: 0,
+            start: 0,
+            at_eof: false,
+            paren_depth: 0,
+            line: 1,
+            start_line: 1,
+            inside_action: false,
+            break_ok: true,
+            continue_ok: true,
+            item: None,
+        }
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let Some(c) = self.input[self.pos..].chars().next() else {
+            self.at_eof = true;
+            return None;
+        };
+        self.pos += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+        }
+        Some(c)
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        let c = self.next();
+        self.backup();
+        c
+    }
+
+    fn backup(&mut self) {
+        if !self.at_eof
+            && let Some(c) = self.input[..self.pos].chars().next_back()
+        {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
+            }
+        }
+    }
+
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
+        let item = Item {
+            typ,
+            pos: self.start,
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
+            line: self.start_line,
+        };
+        self.start = self.pos;
+        self.start_line = self.line;
+        item
+    }
+
+    fn emit(&mut self, typ: ItemType) -> Option<State> {
+        let item = self.this_item(typ);
+        self.item = Some(item);
+        None
+    }
+
+    fn ignore(&mut self) {
+        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.start = self.pos;
+        self.start_line = self.line;
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(c) if valid.contains(c) => true,
+            _ => {
+                self.backup();
+                false
+            }
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while let Some(c) = self.next() {
+            if !valid.contains(c) {
+                break;
+            }
+        }
+        self.backup();
+    }
+
+    fn errorf(&mut self, msg: String) -> Option<State> {
+        self.item = Some(Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: Cow::Owned(msg),
+            line: self.start_line,
+        });
+        self.start = 0;
+        self.pos = 0;
+        self.input = &self.input[..0];
+        None
+    }
+
+    /// The next token.
+    pub fn next_item(&mut self) -> Item<'a> {
+        self.item = None;
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
+        loop {
+            match self.step(state) {
+                Some(next) => state = next,
+                None => {
+                    return self.item.take().unwrap_or(Item {
+                        typ: ItemType::Eof,
+                        pos: self.pos,
+                        val: Cow::Borrowed("EOF"),
+                        line: self.start_line,
+                    });
+                }
+            }
+        }
+    }
+
+    fn step(&mut self, state: State) -> Option<State> {
+        match state {
+            State::Text => self.lex_text(),
+            State::LeftDelim => self.lex_left_delim(),
+            State::Comment => self.lex_comment(),
+            State::RightDelim => self.lex_right_delim(),
+            State::InsideAction => self.lex_inside_action(),
+            State::Space => self.lex_space(),
+            State::Identifier => self.lex_identifier(),
+            State::Field => self.lex_field_or_variable(ItemType::Field),
+            State::Variable => {
+                if self.at_terminator() {
+                    self.emit(ItemType::Variable)
+                } else {
+                    self.lex_field_or_variable(ItemType::Variable)
+                }
+            }
+            State::Char => self.lex_quoted('\'', "unterminated character constant"),
+            State::Number => self.lex_number(),
+            State::Quote => self.lex_quoted('"', "unterminated quoted string"),
+            State::RawQuote => self.lex_raw_quote(),
+        }
+    }
+
+    fn lex_text(&mut self) -> Option<State> {
+        if let Some(x) = self.input[self.pos..].find(self.left_delim) {
+            if x > 0 {
+                self.pos += x;
+                let mut trim = 0;
+                let delim_end = self.pos + self.left_delim.len();
+                if has_left_trim_marker(&self.input[delim_end..]) {
+                    trim = trim_right_len(&self.input[self.start..self.pos]);
+                }
+                self.pos -= trim;
+                self.line += self.input[self.start..self.pos].matches('\n').count();
+                let item = self.this_item(ItemType::Text);
+                self.pos += trim;
+                self.ignore();
+                if !item.val.is_empty() {
+                    self.item = Some(item);
+                    return None;
+                }
+            }
+            return Some(State::LeftDelim);
+        }
+        self.pos = self.input.len();
+        if self.pos > self.start {
+            self.line += self.input[self.start..self.pos].matches('\n').count();
+            return self.emit(ItemType::Text);
+        }
+        self.emit(ItemType::Eof)
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = &self.input[self.pos..];
+        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+            return (true, true);
+        }
+        (rest.starts_with(self.right_delim), false)
+    }
+
+    fn lex_left_delim(&mut self) -> Option<State> {
+        self.pos += self.left_delim.len();
+        let trim = has_left_trim_marker(&self.input[self.pos..]);
+        let after = if trim { TRIM_MARKER_LEN } else { 0 };
+        if self.input[self.pos + after..].starts_with(LEFT_COMMENT) {
+            self.pos += after;
+            self.ignore();
+            return Some(State::Comment);
+        }
+        let item = self.this_item(ItemType::LeftDelim);
+        self.inside_action = true;
+        self.pos += after;
+        self.ignore();
+        self.paren_depth = 0;
+        self.item = Some(item);
+        None
+    }
+
+    fn lex_comment(&mut self) -> Option<State> {
+        self.pos += LEFT_COMMENT.len();
+        let Some(x) = self.input[self.pos..].find(RIGHT_COMMENT) else {
+            return self.errorf("unclosed comment".into());
+        };
+        self.pos += x + RIGHT_COMMENT.len();
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            return self.errorf("comment ends before closing delimiter".into());
+        }
+        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.start = self.pos;
+        self.start_line = self.line;
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+        }
+        self.pos += self.right_delim.len();
+        if trim {
+            self.pos += trim_left_len(&self.input[self.pos..]);
+        }
+        self.ignore();
+        Some(State::Text)
+    }
+
+    fn lex_right_delim(&mut self) -> Option<State> {
+        let (_, trim) = self.at_right_delim();
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+            self.ignore();
+        }
+        self.pos += self.right_delim.len();
+        let item = self.this_item(ItemType::RightDelim);
+        if trim {
+            self.pos += trim_left_len(&self.input[self.pos..]);
+            self.ignore();
+        }
+        self.inside_action = false;
+        self.item = Some(item);
+        None
+    }
+
+    fn lex_inside_action(&mut self) -> Option<State> {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                return Some(State::RightDelim);
+            }
+            return self.errorf("unclosed left paren".into());
+        }
+        let Some(r) = self.next() else {
+            return self.errorf("unclosed action".into());
+        };
+        match r {
+            _ if is_space(r) => {
+                self.backup();
+                Some(State::Space)
+            }
+            '=' => self.emit(ItemType::Assign),
+            ':' => {
+                if self.next() != Some('=') {
+                    return self.errorf("expected :=".into());
+                }
+                self.emit(ItemType::Declare)
+            }
+            '|' => self.emit(ItemType::Pipe),
+            '"' => Some(State::Quote),
+            '`' => Some(State::RawQuote),
+            '$' => Some(State::Variable),
+            '\'' => Some(State::Char),
+            '.' if self
+                .input
+                .as_bytes()
+                .get(self.pos)
+                .is_some_and(|b| !b.is_ascii_digit()) =>
+            {
+                Some(State::Field)
+            }
+            '.' | '+' | '-' | '0'..='9' => {
+                self.backup();
+                Some(State::Number)
+            }
+            _ if is_alphanumeric(r) => {
+                self.backup();
+                Some(State::Identifier)
+            }
+            '(' => {
+                self.paren_depth += 1;
+                self.emit(ItemType::LeftParen)
+            }
+            ')' => {
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    return self.errorf("unexpected right paren".into());
+                }
+                self.emit(ItemType::RightParen)
+            }
+            _ if r.is_ascii() && !r.is_ascii_control() => self.emit(ItemType::Char),
+            _ => {
+                let msg = format!(
+                    "unrecognized character in action: {}",
+                    slipway_value::fmt::sprintf("%#U", &[slipway_value::Value::Int(r as i64)])
+                );
+                self.errorf(msg)
+            }
+        }
+    }
+
+    fn lex_space(&mut self) -> Option<State> {
+        let mut num_spaces = 0;
+        while let Some(c) = self.peek() {
+            if !is_space(c) {
+                break;
+            }
+            self.next();
+            num_spaces += 1;
+        }
+        let rest = &self.input[self.pos - 1..];
+        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+            self.backup();
+            if num_spaces == 1 {
+                return Some(State::RightDelim);
+            }
+        }
+        self.emit(ItemType::Space)
+    }
+
+    fn bad_character(&mut self, r: Option<char>) -> Option<State> {
+        let code = r.map_or(-1, |c| c as i64);
+        let msg = format!(
+            "bad character {}",
+            slipway_value::fmt::sprintf("%#U", &[slipway_value::Value::Int(code)])
+        );
+        self.errorf(msg)
+    }
+
+    fn lex_identifier(&mut self) -> Option<State> {
+        loop {
+            let r = self.next();
+            if r.is_some_and(is_alphanumeric) {
+                continue;
+            }
+            self.backup();
+            let word = &self.input[self.start..self.pos];
+            if !self.at_terminator() {
+                return self.bad_character(r);
+            }
+            let typ = match keyword(word) {
+                Some(ItemType::Break) if !self.break_ok => ItemType::Identifier,
+                Some(ItemType::Continue) if !self.continue_ok => ItemType::Identifier,
+                Some(k) => k,
+                None if word.starts_with('.') => ItemType::Field,
+                None if word == "true" || word == "false" => ItemType::Bool,
+                None => ItemType::Identifier,
+            };
+            return self.emit(typ);
+        }
+    }
+
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+        if self.at_terminator() {
+            return self.emit(if typ == ItemType::Variable {
+                ItemType::Variable
+            } else {
+                ItemType::Dot
+            });
+        }
+        let mut r;
+        loop {
+            r = self.next();
+            if !r.is_some_and(is_alphanumeric) {
+                self.backup();
+                break;
+            }
+        }
+        if !self.at_terminator() {
+            return self.bad_character(r);
+        }
+        self.emit(typ)
+    }
+
+    fn at_terminator(&mut self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(r) if is_space(r) => true,
+            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+            Some(_) => self.input[self.pos..].starts_with(self.right_delim),
+        }
+    }
+
+    fn lex_quoted(&mut self, quote: char, unterminated: &str) -> Option<State> {
+        loop {
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some(r) if r != '\n' => {}
+                    _ => return self.errorf(unterminated.into()),
+                },
+                None | Some('\n') => return self.errorf(unterminated.into()),
+                Some(c) if c == quote => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(if quote == '"' {
+            ItemType::String
+        } else {
+            ItemType::CharConstant
+        })
+    }
+
+    fn lex_raw_quote(&mut self) -> Option<State> {
+        loop {
+            match self.next() {
+                None => return self.errorf("unterminated raw quoted string".into()),
+                Some('`') => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(ItemType::RawString)
+    }
+
+    fn lex_number(&mut self) -> Option<State> {
+        if !self.scan_number() {
+            let msg = format!(
+                "bad number syntax: {}",
+                slipway_value::fmt::quote(&self.input[self.start..self.pos])
+            );
+            return self.errorf(msg);
+        }
+        if let Some('+' | '-') = self.peek() {
+            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
+                let msg = format!(
+                    "bad number syntax: {}",
+                    slipway_value::fmt::quote(&self.input[self.start..self.pos])
+                );
+                return self.errorf(msg);
+            }
+            return self.emit(ItemType::Complex);
+        }
+        self.emit(ItemType::Number)
+    }
+
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 11 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 23 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
+        if self.peek().is_some_and(is_alphanumeric) {
+            self.next();
+            return false;
+        }
+        true
+    }
+}

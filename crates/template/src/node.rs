@@ -1,0 +1,308 @@
+//! The parse tree (Go's `text/template/parse/node.go`) and its Go `String()` forms, which
+//! appear in execution errors (`at <.X.y>`).
+
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+/// One parsed template: its name, the text it came from and its nodes.
+#[derive(Debug)]
+pub struct Tree {
+    /// The template's name (a `define` name, or the name it was parsed under).
+    pub name: Arc<str>,
+    /// The name of the top-level template being parsed (positions in errors use it).
+    pub parse_name: Arc<str>,
+    /// The whole text this tree was parsed from (shared with trees defined in it).
+    pub(crate) text: Arc<str>,
+    /// Left delimiter used when parsing (for printing).
+    pub(crate) left_delim: Arc<str>,
+    /// Right delimiter used when parsing (for printing).
+    pub(crate) right_delim: Arc<str>,
+    /// The top-level nodes.
+    pub(crate) root: Vec<Node>,
+    /// How deeply nodes nest (used to drop very deep trees safely).
+    pub(crate) depth: usize,
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        // Dropping deeply nested nodes recurses; give very deep trees a fresh stack.
+        if self.depth > 64 {
+            let root = std::mem::take(&mut self.root);
+            stacker::grow(self.depth.saturating_mul(1024).max(1 << 20), move || {
+                drop(root)
+            });
+        }
+    }
+}
+
+/// A control or text node of a template body.
+#[derive(Debug)]
+pub(crate) enum Node {
+    Text {
+        pos: usize,
+        text: Arc<str>,
+    },
+    Action {
+        pos: usize,
+        pipe: Pipe,
+    },
+    If(Branch),
+    Range(Branch),
+    With(Branch),
+    Template {
+        pos: usize,
+        name: Arc<str>,
+        pipe: Option<Pipe>,
+    },
+    Break {
+        pos: usize,
+    },
+    Continue {
+        pos: usize,
+    },
+}
+
+/// The common shape of `if`, `range` and `with`.
+#[derive(Debug)]
+pub(crate) struct Branch {
+    pub pos: usize,
+    pub pipe: Pipe,
+    pub list: Vec<Node>,
+    pub else_list: Option<Vec<Node>>,
+}
+
+/// A pipeline with its optional variable declarations.
+#[derive(Debug)]
+pub(crate) struct Pipe {
+    pub pos: usize,
+    pub is_assign: bool,
+    pub decl: Vec<Variable>,
+    pub cmds: Vec<Command>,
+}
+
+/// A `$name` (possibly with fields) node.
+#[derive(Debug)]
+pub(crate) struct Variable {
+    pub pos: usize,
+    pub ident: Vec<Arc<str>>,
+}
+
+/// One command of a pipeline: operands separated by spaces.
+#[derive(Debug)]
+pub(crate) struct Command {
+    pub pos: usize,
+    pub args: Vec<Arg>,
+}
+
+/// A number literal with every Go type that can represent it.
+#[derive(Debug, Clone)]
+pub(crate) struct Number {
+    pub text: Arc<str>,
+    pub int: Option<i64>,
+    pub is_uint: bool,
+    pub float: Option<f64>,
+    pub complex: Option<(f64, f64)>,
+}
+
+/// An operand.
+#[derive(Debug)]
+pub(crate) enum Arg {
+    Field {
+        pos: usize,
+        ident: Vec<Arc<str>>,
+    },
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        fields: Vec<Arc<str>>,
+    },
+    Identifier {
+        pos: usize,
+        name: Arc<str>,
+    },
+    Variable(Variable),
+    Dot {
+        pos: usize,
+    },
+    Nil {
+        pos: usize,
+    },
+    Bool {
+        pos: usize,
+        val: bool,
+    },
+    Number {
+        pos: usize,
+        num: Number,
+    },
+    String {
+        pos: usize,
+        quoted: Arc<str>,
+        text: Arc<str>,
+    },
+    Pipe(Box<Pipe>),
+}
+
+impl Arg {
+    /// Byte position in the template text.
+    pub fn pos(&self) -> usize {
+        match self {
+            Arg::Field { pos, .. }
+            | Arg::Chain { pos, .. }
+            | Arg::Identifier { pos, .. }
+            | Arg::Dot { pos }
+            | Arg::Nil { pos }
+            | Arg::Bool { pos, .. }
+            | Arg::Number { pos, .. }
+            | Arg::String { pos, .. } => *pos,
+            Arg::Variable(v) => v.pos,
+            Arg::Pipe(p) => p.pos,
+        }
+    }
+}
+
+/// How text nodes print: Go's `%s` (templates) or `%q` (Go's parse tests).
+#[derive(Clone, Copy)]
+pub(crate) struct Printer<'a> {
+    pub quote_text: bool,
+    pub left: &'a str,
+    pub right: &'a str,
+}
+
+impl Printer<'_> {
+    pub fn list(&self, out: &mut String, nodes: &[Node]) {
+        for n in nodes {
+            self.node(out, n);
+        }
+    }
+
+    pub fn node(&self, out: &mut String, node: &Node) {
+        match node {
+            Node::Text { text, .. } => {
+                if self.quote_text {
+                    out.push_str(&slipway_value::fmt::quote(text));
+                } else {
+                    out.push_str(text);
+                }
+            }
+            Node::Action { pipe, .. } => {
+                out.push_str(self.left);
+                let _ = write!(out, "{pipe}");
+                out.push_str(self.right);
+            }
+            Node::If(b) => self.branch(out, "if", b),
+            Node::Range(b) => self.branch(out, "range", b),
+            Node::With(b) => self.branch(out, "with", b),
+            Node::Template { name, pipe, .. } => {
+                out.push_str(self.left);
+                out.push_str("template ");
+                out.push_str(&slipway_value::fmt::quote(name));
+                if let Some(p) = pipe {
+                    let _ = write!(out, " {p}");
+                }
+                out.push_str(self.right);
+            }
+            Node::Break { .. } => {
+                out.push_str(self.left);
+                out.push_str("break");
+                out.push_str(self.right);
+            }
+            Node::Continue { .. } => {
+                out.push_str(self.left);
+                out.push_str("continue");
+                out.push_str(self.right);
+            }
+        }
+    }
+
+    fn branch(&self, out: &mut String, name: &str, b: &Branch) {
+        let _ = write!(out, "{}{name} {}{}", self.left, b.pipe, self.right);
+        self.list(out, &b.list);
+        if let Some(else_list) = &b.else_list {
+            let _ = write!(out, "{}else{}", self.left, self.right);
+            self.list(out, else_list);
+        }
+        let _ = write!(out, "{}end{}", self.left, self.right);
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{v}")?;
+            }
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, arg) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            if let Arg::Pipe(p) = arg {
+                write!(f, "({p})")?;
+            } else {
+                write!(f, "{arg}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Variable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, id) in self.ident.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(id)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Field { ident, .. } => {
+                for id in ident {
+                    write!(f, ".{id}")?;
+                }
+                Ok(())
+            }
+            Arg::Chain { node, fields, .. } => {
+                if let Arg::Pipe(p) = &**node {
+                    write!(f, "({p})")?;
+                } else {
+                    write!(f, "{node}")?;
+                }
+                for field in fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+            Arg::Identifier { name, .. } => f.write_str(name),
+            Arg::Variable(v) => write!(f, "{v}"),
+            Arg::Dot { .. } => f.write_str("."),
+            Arg::Nil { .. } => f.write_str("nil"),
+            Arg::Bool { val, .. } => f.write_str(if *val { "true" } else { "false" }),
+            Arg::Number { num, .. } => f.write_str(&num.text),
+            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::Pipe(p) => write!(f, "{p}"),
+        }
+    }
+}
