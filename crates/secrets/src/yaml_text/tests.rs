@@ -262,3 +262,32 @@ fn go_float_formatting() {
     assert_eq!(scan::go_float(0.00001), "1e-05");
     assert_eq!(scan::go_float(0.0001), "0.0001");
 }
+
+#[test]
+fn documents_crlf_and_quoted_keys() {
+    use ScalarKind::*;
+    let text = "%YAML 1.2\r\n---\r\n\"quoted key\": v1 \r\n'single': v2\r\nwith space: v3\r\n...\r\nignored: x\r\n";
+    assert_eq!(
+        leaves(text),
+        vec![
+            leaf("quoted key", Str, "v1"),
+            leaf("single", Str, "v2"),
+            leaf("with space", Str, "v3"),
+        ]
+    );
+    let k = key(KEY_C);
+    let sealed = encrypt_values_text(text, &k, Cipher::AesCbc, "f").unwrap();
+    assert!(sealed.contains("\r\n\"quoted key\": 1000"), "{sealed}");
+    assert!(sealed.contains(" \r\n'single': 1000"), "{sealed}");
+    assert!(sealed.ends_with("\r\n...\r\nignored: x\r\n"), "{sealed}");
+    let opened = decrypt_values_text(&sealed, &k, "f").unwrap();
+    assert_eq!(opened.as_str(), text);
+}
+
+#[test]
+fn empty_and_comment_only_documents() {
+    assert!(leaves("").is_empty());
+    assert!(leaves("# only a comment\n\n").is_empty());
+    assert!(leaves("---\n").is_empty());
+    assert!(leaves("{}\n").is_empty());
+}
