@@ -291,3 +291,17 @@ fn empty_and_comment_only_documents() {
     assert!(leaves("---\n").is_empty());
     assert!(leaves("{}\n").is_empty());
 }
+
+#[test]
+fn mixed_formats_in_one_file() {
+    let k = key("11ac8312520b5ff037bae386ea2e8a07");
+    let gcm = cipher::encrypt(&k, b"from gcm", Cipher::AesGcm).unwrap();
+    let text = format!(
+        "cbc: 10000f13a718d019612ab8ad30d9bec8e2c09df0f2d168c179bef954e78371bf6a5a\ngcm: {gcm}\nwerf_gcm: 0200000102030405060708090a0b92d2a333c74cc11bb77cb4c3960928a46cf14809c8\n"
+    );
+    let opened = decrypt_values_text(&text, &k, "f").unwrap();
+    assert_eq!(
+        opened.as_str(),
+        "cbc: flant\ngcm: from gcm\nwerf_gcm: flant\n"
+    );
+}
