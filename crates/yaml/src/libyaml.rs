@@ -1348,6 +1348,25 @@ enum State {
     End,
 }
 
+/// The token kinds the flow-collection states test, without token data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tk {
+    FlowEntry,
+    FlowSequenceEnd,
+    FlowMappingEnd,
+    Key,
+    Value,
+    Other,
+}
+
+/// A peeked token's kind and marks.
+#[derive(Clone, Copy)]
+struct Brief {
+    kind: Tk,
+    start: Mark,
+    end: Mark,
+}
+
 /// libyaml's event parser over [`Scanner`].
 pub(crate) struct Parser<'a> {
     scanner: Scanner<'a>,
@@ -1388,11 +1407,38 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_token(&mut self) {
+        self.take_token();
+    }
+
+    /// The next token's kind (for the kinds flow collections test) and marks.
+    fn peek_brief(&mut self) -> Result<Brief> {
+        let token = self.peek_token()?;
+        let kind = match token.kind {
+            TokenKind::FlowEntry => Tk::FlowEntry,
+            TokenKind::FlowSequenceEnd => Tk::FlowSequenceEnd,
+            TokenKind::FlowMappingEnd => Tk::FlowMappingEnd,
+            TokenKind::Key => Tk::Key,
+            TokenKind::Value => Tk::Value,
+            _ => Tk::Other,
+        };
+        Ok(Brief {
+            kind,
+            start: token.start,
+            end: token.end,
+        })
+    }
+
+    /// Takes the token [`Self::peek_token`] looked at.
+    fn take_token(&mut self) -> Token {
         self.scanner.token_available = false;
         self.scanner.tokens_parsed += 1;
-        if let Some(t) = self.scanner.tokens.pop_front() {
-            self.stream_end_produced = t.kind == TokenKind::StreamEnd;
-        }
+        let token = self.scanner.tokens.pop_front().unwrap_or(Token {
+            kind: TokenKind::StreamEnd,
+            start: self.scanner.mark,
+            end: self.scanner.mark,
+        });
+        self.stream_end_produced = token.kind == TokenKind::StreamEnd;
+        token
     }
 
     fn pop_state(&mut self) {
@@ -1524,36 +1570,29 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> Result<(Event, Mark)> {
-        let token = self.peek_token()?.clone();
-        if let TokenKind::Alias(name) = token.kind {
-            self.pop_state();
-            self.skip_token();
-            return Ok((Event::Alias { anchor: name }, token.start));
-        }
-        let mut start_mark = token.start;
+        let first = self.peek_token()?;
+        let start_mark = first.start;
         let mut anchor = None;
         let mut tag_parts: Option<(String, String, Mark)> = None;
-        let mut token = token;
-        match token.kind.clone() {
-            TokenKind::Anchor(name) => {
-                anchor = Some(name);
-                self.skip_token();
-                token = self.peek_token()?.clone();
-                if let TokenKind::Tag { handle, suffix } = token.kind.clone() {
-                    tag_parts = Some((handle, suffix, token.start));
-                    self.skip_token();
-                    token = self.peek_token()?.clone();
+        match first.kind {
+            TokenKind::Alias(_) => {
+                let token = self.take_token();
+                self.pop_state();
+                let TokenKind::Alias(name) = token.kind else {
+                    return Err(parser_error("invalid alias", token.start, start_mark));
+                };
+                return Ok((Event::Alias { anchor: name }, token.start));
+            }
+            TokenKind::Anchor(_) => {
+                anchor = self.take_anchor();
+                if matches!(self.peek_token()?.kind, TokenKind::Tag { .. }) {
+                    tag_parts = self.take_tag();
                 }
             }
-            TokenKind::Tag { handle, suffix } => {
-                tag_parts = Some((handle, suffix, token.start));
-                start_mark = token.start;
-                self.skip_token();
-                token = self.peek_token()?.clone();
-                if let TokenKind::Anchor(name) = token.kind.clone() {
-                    anchor = Some(name);
-                    self.skip_token();
-                    token = self.peek_token()?.clone();
+            TokenKind::Tag { .. } => {
+                tag_parts = self.take_tag();
+                if matches!(self.peek_token()?.kind, TokenKind::Anchor(_)) {
+                    anchor = self.take_anchor();
                 }
             }
             _ => {}
@@ -1563,13 +1602,9 @@ impl<'a> Parser<'a> {
             if handle.is_empty() {
                 tag = Some(suffix);
             } else {
-                let prefix = self
-                    .tag_directives
-                    .iter()
-                    .find(|(h, _)| *h == handle)
-                    .map(|(_, p)| p.clone());
+                let prefix = self.tag_directives.iter().find(|(h, _)| *h == handle);
                 match prefix {
-                    Some(p) => tag = Some(format!("{p}{suffix}")),
+                    Some((_, p)) => tag = Some(format!("{p}{suffix}")),
                     None => {
                         return Err(parser_error(
                             "found undefined tag handle",
@@ -1581,57 +1616,76 @@ impl<'a> Parser<'a> {
             }
         }
         let tag = tag.filter(|t| !t.is_empty());
+        let token = self.peek_token()?;
+        let token_start = token.start;
         if indentless_sequence && token.kind == TokenKind::BlockEntry {
             self.state = State::IndentlessSequenceEntry;
             return Ok((Event::SequenceStart { anchor }, start_mark));
         }
-        match token.kind {
-            TokenKind::Scalar { value, style } => {
-                self.pop_state();
-                self.skip_token();
-                Ok((
-                    Event::Scalar {
-                        anchor,
-                        tag,
-                        value,
-                        style,
-                    },
-                    start_mark,
-                ))
-            }
-            TokenKind::FlowSequenceStart => {
-                self.state = State::FlowSequenceFirstEntry;
-                Ok((Event::SequenceStart { anchor }, start_mark))
-            }
-            TokenKind::FlowMappingStart => {
-                self.state = State::FlowMappingFirstKey;
-                Ok((Event::MappingStart { anchor }, start_mark))
-            }
-            TokenKind::BlockSequenceStart if block => {
-                self.state = State::BlockSequenceFirstEntry;
-                Ok((Event::SequenceStart { anchor }, start_mark))
-            }
-            TokenKind::BlockMappingStart if block => {
-                self.state = State::BlockMappingFirstKey;
-                Ok((Event::MappingStart { anchor }, start_mark))
-            }
-            _ if anchor.is_some() || tag.is_some() => {
-                self.pop_state();
-                Ok((
-                    Event::Scalar {
+        let next = match token.kind {
+            TokenKind::Scalar { .. } => None,
+            TokenKind::FlowSequenceStart => Some(State::FlowSequenceFirstEntry),
+            TokenKind::FlowMappingStart => Some(State::FlowMappingFirstKey),
+            TokenKind::BlockSequenceStart if block => Some(State::BlockSequenceFirstEntry),
+            TokenKind::BlockMappingStart if block => Some(State::BlockMappingFirstKey),
+            _ => {
+                if anchor.is_some() || tag.is_some() {
+                    self.pop_state();
+                    let event = Event::Scalar {
                         anchor,
                         tag,
                         value: String::new(),
                         style: ScalarStyle::Plain,
-                    },
+                    };
+                    return Ok((event, start_mark));
+                }
+                return Err(parser_error(
+                    "did not find expected node content",
+                    token_start,
                     start_mark,
-                ))
+                ));
             }
-            _ => Err(parser_error(
-                "did not find expected node content",
-                token.start,
-                start_mark,
-            )),
+        };
+        if let Some(state) = next {
+            self.state = state;
+            let event = if matches!(
+                state,
+                State::FlowMappingFirstKey | State::BlockMappingFirstKey
+            ) {
+                Event::MappingStart { anchor }
+            } else {
+                Event::SequenceStart { anchor }
+            };
+            return Ok((event, start_mark));
+        }
+        let token = self.take_token();
+        self.pop_state();
+        let TokenKind::Scalar { value, style } = token.kind else {
+            return Err(parser_error("invalid scalar", token.start, start_mark));
+        };
+        Ok((
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+            },
+            start_mark,
+        ))
+    }
+
+    fn take_anchor(&mut self) -> Option<String> {
+        match self.take_token().kind {
+            TokenKind::Anchor(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    fn take_tag(&mut self) -> Option<(String, String, Mark)> {
+        let token = self.take_token();
+        match token.kind {
+            TokenKind::Tag { handle, suffix } => Some((handle, suffix, token.start)),
+            _ => None,
         }
     }
 
@@ -1764,12 +1818,12 @@ impl<'a> Parser<'a> {
             self.marks.push(mark);
             self.skip_token();
         }
-        let mut token = self.peek_token()?.clone();
-        if token.kind != TokenKind::FlowSequenceEnd {
+        let mut token = self.peek_brief()?;
+        if token.kind != Tk::FlowSequenceEnd {
             if !first {
-                if token.kind == TokenKind::FlowEntry {
+                if token.kind == Tk::FlowEntry {
                     self.skip_token();
-                    token = self.peek_token()?.clone();
+                    token = self.peek_brief()?;
                 } else {
                     let context = self.marks.pop().unwrap_or_default();
                     return Err(parser_error(
@@ -1779,11 +1833,11 @@ impl<'a> Parser<'a> {
                     ));
                 }
             }
-            if token.kind == TokenKind::Key {
+            if token.kind == Tk::Key {
                 self.state = State::FlowSequenceEntryMappingKey;
                 self.skip_token();
                 return Ok((Event::MappingStart { anchor: None }, token.start));
-            } else if token.kind != TokenKind::FlowSequenceEnd {
+            } else if token.kind != Tk::FlowSequenceEnd {
                 self.states.push(State::FlowSequenceEntry);
                 return self.parse_node(false, false);
             }
@@ -1795,11 +1849,8 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_flow_sequence_entry_mapping_key(&mut self) -> Result<(Event, Mark)> {
-        let token = self.peek_token()?;
-        if !matches!(
-            token.kind,
-            TokenKind::Value | TokenKind::FlowEntry | TokenKind::FlowSequenceEnd
-        ) {
+        let token = self.peek_brief()?;
+        if !matches!(token.kind, Tk::Value | Tk::FlowEntry | Tk::FlowSequenceEnd) {
             self.states.push(State::FlowSequenceEntryMappingValue);
             return self.parse_node(false, false);
         }
@@ -1810,14 +1861,11 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_flow_sequence_entry_mapping_value(&mut self) -> Result<(Event, Mark)> {
-        let mut token = self.peek_token()?.clone();
-        if token.kind == TokenKind::Value {
+        let mut token = self.peek_brief()?;
+        if token.kind == Tk::Value {
             self.skip_token();
-            token = self.peek_token()?.clone();
-            if !matches!(
-                token.kind,
-                TokenKind::FlowEntry | TokenKind::FlowSequenceEnd
-            ) {
+            token = self.peek_brief()?;
+            if !matches!(token.kind, Tk::FlowEntry | Tk::FlowSequenceEnd) {
                 self.states.push(State::FlowSequenceEntryMappingEnd);
                 return self.parse_node(false, false);
             }
@@ -1832,12 +1880,12 @@ impl<'a> Parser<'a> {
             self.marks.push(mark);
             self.skip_token();
         }
-        let mut token = self.peek_token()?.clone();
-        if token.kind != TokenKind::FlowMappingEnd {
+        let mut token = self.peek_brief()?;
+        if token.kind != Tk::FlowMappingEnd {
             if !first {
-                if token.kind == TokenKind::FlowEntry {
+                if token.kind == Tk::FlowEntry {
                     self.skip_token();
-                    token = self.peek_token()?.clone();
+                    token = self.peek_brief()?;
                 } else {
                     let context = self.marks.pop().unwrap_or_default();
                     return Err(parser_error(
@@ -1847,19 +1895,16 @@ impl<'a> Parser<'a> {
                     ));
                 }
             }
-            if token.kind == TokenKind::Key {
+            if token.kind == Tk::Key {
                 self.skip_token();
-                let next = self.peek_token()?.clone();
-                if !matches!(
-                    next.kind,
-                    TokenKind::Value | TokenKind::FlowEntry | TokenKind::FlowMappingEnd
-                ) {
+                let next = self.peek_brief()?;
+                if !matches!(next.kind, Tk::Value | Tk::FlowEntry | Tk::FlowMappingEnd) {
                     self.states.push(State::FlowMappingValue);
                     return self.parse_node(false, false);
                 }
                 self.state = State::FlowMappingValue;
                 return Ok(empty_scalar(next.start));
-            } else if token.kind != TokenKind::FlowMappingEnd {
+            } else if token.kind != Tk::FlowMappingEnd {
                 self.states.push(State::FlowMappingEmptyValue);
                 return self.parse_node(false, false);
             }
@@ -1871,15 +1916,15 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_flow_mapping_value(&mut self, empty: bool) -> Result<(Event, Mark)> {
-        let mut token = self.peek_token()?.clone();
+        let mut token = self.peek_brief()?;
         if empty {
             self.state = State::FlowMappingKey;
             return Ok(empty_scalar(token.start));
         }
-        if token.kind == TokenKind::Value {
+        if token.kind == Tk::Value {
             self.skip_token();
-            token = self.peek_token()?.clone();
-            if !matches!(token.kind, TokenKind::FlowEntry | TokenKind::FlowMappingEnd) {
+            token = self.peek_brief()?;
+            if !matches!(token.kind, Tk::FlowEntry | Tk::FlowMappingEnd) {
                 self.states.push(State::FlowMappingKey);
                 return self.parse_node(false, false);
             }
