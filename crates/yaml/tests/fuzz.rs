@@ -56,8 +56,13 @@ fn value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 48, 6, move |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::list),
-            prop::collection::btree_map(text.clone(), inner, 0..5)
-                .prop_map(|m| Value::dict(m.into_iter().collect::<Map>())),
+            // `<<` as a key is written plain, as yaml.v2 does, and reads back as a merge key.
+            prop::collection::btree_map(
+                text.clone().prop_filter("merge key", |k| k != "<<"),
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::dict(m.into_iter().collect::<Map>())),
         ]
     })
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use slipway_value::Value;
-use slipway_yaml::{from_yaml, helm_from_json, helm_from_yaml, to_yaml, to_yaml_pretty};
+use slipway_yaml::{
+    from_yaml, helm_from_json, helm_from_yaml, helm_from_yaml_array, to_yaml, to_yaml_pretty,
+};
 
 /// The `helm` binary from PATH or the repository's `.tools/bin`.
 fn helm() -> Option<PathBuf> {
@@ -169,4 +171,14 @@ fn from_json_matches_helm() {
         let parsed = helm_from_json(v.as_str().unwrap_or_default());
         to_yaml(&parsed).unwrap_or_default()
     });
+}
+
+#[test]
+fn from_yaml_array_matches_helm() {
+    differential(
+        "fromyamlarray",
+        "fromYamlArray $v | toYaml",
+        include_str!("data/from_yaml_array_cases.yaml"),
+        |v| to_yaml(&helm_from_yaml_array(v.as_str().unwrap_or_default())).unwrap_or_default(),
+    );
 }
