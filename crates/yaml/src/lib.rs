@@ -36,6 +36,13 @@ pub fn from_yaml_raw(text: &str) -> Result<Value, YamlError> {
     parse::parse_first(text, parse::Numbers::Raw)
 }
 
+/// Every document of a stream as [`from_yaml_raw`] reads one: what `sigs.k8s.io/yaml`'s
+/// `YAMLToJSON` gives for rendered manifests (integers stay integers, as the Kubernetes API
+/// expects them).
+pub fn from_yaml_docs_raw(text: &str) -> Result<Vec<Value>, YamlError> {
+    parse::parse_all(text, parse::Numbers::Raw)
+}
+
 /// Parses every document of a `---`-separated stream (each as [`from_yaml`] would).
 pub fn from_yaml_docs(text: &str) -> Result<Vec<Value>, YamlError> {
     parse::parse_all(text, parse::Numbers::Json)
