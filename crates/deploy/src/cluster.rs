@@ -288,6 +288,21 @@ impl Cluster {
         namespace: Option<&str>,
         labels: Option<&str>,
     ) -> Result<Vec<Value>, Error> {
+        let mut params = ListParams::default();
+        if let Some(labels) = labels {
+            params = params.labels(labels);
+        }
+        self.list_with(api_version, kind, namespace, &params).await
+    }
+
+    /// Lists objects of a kind with arbitrary list parameters (field selectors, ...).
+    pub async fn list_with(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        params: &ListParams,
+    ) -> Result<Vec<Value>, Error> {
         let key = ObjectKey {
             api_version: api_version.to_string(),
             kind: kind.to_string(),
@@ -295,11 +310,7 @@ impl Cluster {
             name: String::new(),
         };
         let (api, _) = self.api(&key).await?;
-        let mut params = ListParams::default();
-        if let Some(labels) = labels {
-            params = params.labels(labels);
-        }
-        match api.list(&params).await {
+        match api.list(params).await {
             Ok(list) => Ok(list.items.into_iter().map(to_json).collect()),
             Err(e) if not_found(&e) => Ok(Vec::new()),
             Err(e) => Err(Error::kube(format!("listing {kind} in {namespace:?}"), e)),

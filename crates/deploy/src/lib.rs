@@ -4,13 +4,25 @@
 //! progress through a [`Reporter`] the caller passes; nothing here prints or exits.
 
 pub mod cluster;
+pub mod deploy;
+pub mod dismiss;
 pub mod duration;
 mod error;
+pub mod lock;
 pub mod manifest;
+pub mod plan;
 pub mod release;
+pub mod report;
+pub mod status;
 pub mod storage;
+pub mod track;
 
 pub use cluster::{Cluster, ClusterOptions, ObjectKey};
+pub use deploy::{DeployOptions, DeployRequest, Outcome, converge, rollback};
+pub use dismiss::dismiss;
 pub use error::Error;
+pub use manifest::ManifestFile;
+pub use plan::{Plan, PlannedChange, plan};
 pub use release::{Release, ReleaseStatus};
+pub use report::{Event, Reporter};
 pub use storage::{ReleaseStorage, StorageDriver};

@@ -181,6 +181,8 @@ pub struct Resource {
     pub propagation: Propagation,
     /// Tracking settings.
     pub track: TrackConfig,
+    /// Problems found while parsing (dropped non-string annotations, ...).
+    pub warnings: Vec<String>,
 }
 
 impl Resource {
@@ -227,8 +229,32 @@ pub fn split_documents(source: &str, text: &str) -> Vec<(String, String)> {
     docs
 }
 
+/// Parses a document as Kubernetes clients do (sigs.k8s.io/yaml: YAML 1.1 scalars, integers
+/// kept as integers).
 fn yaml_to_json(text: &str) -> Result<Value, String> {
-    serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+    slipway_yaml::from_yaml_raw(text)
+        .map(|v| v.to_json())
+        .map_err(|e| e.to_string())
+}
+
+/// Drops annotation and label values that are not strings (the API would reject the object),
+/// returning a warning for each.
+fn drop_non_string_metadata(object: &mut Value, display: &str) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for field in ["annotations", "labels"] {
+        if let Some(map) = object["metadata"][field].as_object_mut() {
+            map.retain(|key, value| {
+                let keep = value.is_string();
+                if !keep {
+                    warnings.push(format!(
+                        "{display}: {field} {key:?} dropped: its value {value} is not a string"
+                    ));
+                }
+                keep
+            });
+        }
+    }
+    warnings
 }
 
 fn bad(resource: &str, annotation: &str, value: &str, message: impl Into<String>) -> Error {
@@ -348,7 +374,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         source_path: source.to_string(),
         message,
     };
-    let object = yaml_to_json(text).map_err(manifest_err)?;
+    let mut object = yaml_to_json(text).map_err(manifest_err)?;
     if !object.is_object() {
         return Err(manifest_err("document is not a mapping".into()));
     }
@@ -365,6 +391,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
     }
     let key = ObjectKey::of(&object, namespace);
     let display = key.display();
+    let warnings = drop_non_string_metadata(&mut object, &display);
     let annotations = string_map(&object["metadata"]["annotations"]);
     let hook = annotations.get("helm.sh/hook").map(|events| HookSpec {
         events: comma_list(events),
@@ -417,6 +444,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         weight,
         keep,
         propagation,
+        warnings,
     })
 }
 
@@ -546,5 +574,12 @@ metadata:
         assert!(parse_resource("t.yaml", "kind: ConfigMap\n", "ns").is_err());
         assert!(parse_resource("t.yaml", "- a\n- b\n", "ns").is_err());
         assert!(parse_resource("t.yaml", "a: [", "ns").is_err());
+        let yes = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    a: yes\n    b: \"1\"\n";
+        let r = parse_resource("t.yaml", yes, "ns").unwrap();
+        assert_eq!(
+            r.object["metadata"]["labels"],
+            serde_json::json!({"b": "1"})
+        );
+        assert_eq!(r.warnings.len(), 1);
     }
 }

@@ -1,0 +1,185 @@
+//! `plan`: what a converge would create, update, recreate or delete, with unified YAML diffs
+//! of live vs server-side-apply dry-run objects. Nothing is changed in the cluster. Secret
+//! values are never shown.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::Error;
+use crate::cluster::Cluster;
+use crate::deploy::{self, Ctx, DeployRequest};
+use crate::manifest::Resource;
+use crate::release::ReleaseStatus;
+use crate::report::{Action, Reporter};
+
+/// One planned change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedChange {
+    /// `Kind/name`.
+    pub resource: String,
+    /// What converge would do.
+    pub action: Action,
+    /// Unified diff of the YAML (empty for unchanged objects).
+    pub diff: String,
+}
+
+/// The plan of a converge.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Every resource of the chart and every resource that would be deleted.
+    pub changes: Vec<PlannedChange>,
+}
+
+impl Plan {
+    /// Whether converge would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::Unchanged)
+    }
+
+    /// Counts per action, for the summary line.
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+}
+
+const SERVER_FIELDS: &[&str] = &[
+    "resourceVersion",
+    "generation",
+    "uid",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+];
+
+/// Drops server-maintained fields and hides secret values.
+fn comparable(obj: &Value) -> Value {
+    let mut obj = obj.clone();
+    if let Some(map) = obj.as_object_mut() {
+        map.remove("status");
+        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            for field in SERVER_FIELDS {
+                meta.remove(*field);
+            }
+        }
+    }
+    if obj["kind"] == "Secret" && obj["apiVersion"] == "v1" {
+        for field in ["data", "stringData"] {
+            if let Some(map) = obj[field].as_object_mut() {
+                for (_, value) in map.iter_mut() {
+                    *value = Value::String(format!(
+                        "<hidden: {} bytes>",
+                        value.as_str().map_or(0, str::len)
+                    ));
+                }
+            }
+        }
+    }
+    obj
+}
+
+fn to_yaml(obj: &Value) -> String {
+    serde_saphyr::to_string(obj).unwrap_or_else(|e| format!("<cannot render: {e}>\n"))
+}
+
+fn diff(old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .to_string()
+}
+
+async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<PlannedChange, Error> {
+    let resource = r.key.display();
+    let live = match ctx.cluster.get(&r.key).await {
+        Ok(live) => live,
+        Err(Error::UnknownKind(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let desired = deploy::prepared_object(ctx, r);
+    let Some(live) = live else {
+        return Ok(PlannedChange {
+            resource,
+            action: Action::Create,
+            diff: diff("", &to_yaml(&comparable(&desired))),
+        });
+    };
+    let dry = ctx.cluster.apply(&r.key, &desired, true).await?;
+    let (before, after) = (to_yaml(&comparable(&live)), to_yaml(&comparable(&dry)));
+    let action = if before == after {
+        Action::Unchanged
+    } else {
+        Action::Update
+    };
+    Ok(PlannedChange {
+        resource,
+        action,
+        diff: if action == Action::Update {
+            diff(&before, &after)
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// Plans a converge of `request` without changing the cluster (no lock, no release record).
+pub async fn plan(
+    cluster: &Cluster,
+    request: &DeployRequest,
+    reporter: &dyn Reporter,
+) -> Result<Plan, Error> {
+    let ctx = Ctx::new(
+        cluster,
+        reporter,
+        &request.release,
+        &request.namespace,
+        &request.options,
+    );
+    let resources = deploy::load_resources(cluster, &request.manifests, &request.namespace).await?;
+    let regular: Vec<&Resource> = resources.iter().filter(|r| r.hook.is_none()).collect();
+    let mut plan = Plan::default();
+    for r in &regular {
+        plan.changes.push(plan_resource(&ctx, r).await?);
+    }
+    let history = ctx.storage.history(&request.release).await?;
+    if let Some(last) = history
+        .iter()
+        .rev()
+        .find(|r| r.info.status == ReleaseStatus::Deployed)
+    {
+        let (previous, _) = deploy::release_resources(cluster, last).await?;
+        let wanted: HashSet<_> = regular.iter().map(|r| deploy::identity(&r.key)).collect();
+        for old in previous
+            .iter()
+            .filter(|r| !wanted.contains(&deploy::identity(&r.key)) && !r.keep)
+        {
+            if matches!(cluster.get(&old.key).await, Ok(Some(_))) {
+                plan.changes.push(PlannedChange {
+                    resource: old.key.display(),
+                    action: Action::Delete,
+                    diff: String::new(),
+                });
+            }
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn secrets_are_hidden_and_server_fields_dropped() {
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "uid": "1", "resourceVersion": "5"},
+            "data": {"password": "c2VjcmV0"}, "status": {}});
+        let clean = comparable(&secret);
+        assert_eq!(clean["data"]["password"], "<hidden: 8 bytes>");
+        assert!(clean["metadata"].get("uid").is_none());
+        assert!(clean.get("status").is_none());
+        let text = diff("a: 1\nb: 2\n", "a: 1\nb: 3\n");
+        assert!(text.contains("-b: 2") && text.contains("+b: 3"), "{text}");
+    }
+}
