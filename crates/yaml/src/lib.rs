@@ -162,6 +162,14 @@ pub fn helm_from_json(text: &str) -> Value {
     }
 }
 
+/// Helm's `fromJsonArray` template function: the list, or a list holding the error text.
+pub fn helm_from_json_array(text: &str) -> Value {
+    match from_json_array(text) {
+        Ok(items) => Value::list(items),
+        Err(e) => Value::list(vec![Value::string(e.to_string())]),
+    }
+}
+
 /// Helm's `fromYamlArray` template function: the list, or a list holding the error text.
 pub fn helm_from_yaml_array(text: &str) -> Value {
     match from_yaml_array(text) {
