@@ -169,6 +169,36 @@ fn nil_document_fails_the_call() {
     );
 }
 
+/// `toToml (dict "i" 1 "neg" -5 "big" 9223372036854775807 "f" 1.5 "l" (list 1 2.0 "x" true))`
+/// as `helm template` printed it.
+#[test]
+fn template_built_values_match_helm_output() {
+    let v = Value::dict(
+        [
+            ("i", Value::Int(1)),
+            ("neg", Value::Int(-5)),
+            ("big", Value::Int(i64::MAX)),
+            ("f", Value::Float(1.5)),
+            (
+                "l",
+                Value::list(vec![
+                    Value::Int(1),
+                    Value::Float(2.0),
+                    Value::string("x"),
+                    Value::Bool(true),
+                ]),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+    );
+    assert_eq!(
+        to_toml(&v).unwrap(),
+        "big = 9223372036854775807\nf = 1.5\ni = 1\nl = [1, 2.0, \"x\", true]\nneg = -5\n"
+    );
+}
+
 #[test]
 fn ints_stay_ints() {
     let v = Value::dict(

@@ -69,3 +69,33 @@ fn raw_documents_keep_integers() {
     assert_eq!(docs[0].as_dict().unwrap().get("b"), Some(Value::Float(1.5)));
     assert_eq!(docs[1].as_dict().unwrap().get("c"), Some(Value::Int(493)));
 }
+
+/// Values as a template builds them (`dict`, `list`, int literals), with the texts that
+/// `helm template` printed for `toYaml` and `toYamlPretty` of them.
+#[test]
+fn template_built_values_match_helm_output() {
+    let v = map(&[
+        ("i", Value::Int(1)),
+        ("neg", Value::Int(-5)),
+        ("big", Value::Int(i64::MAX)),
+        ("f", Value::Float(1.5)),
+        (
+            "l",
+            Value::list(vec![
+                Value::Int(1),
+                Value::Float(2.0),
+                Value::string("x"),
+                Value::Bool(true),
+                Value::Nil,
+            ]),
+        ),
+    ]);
+    assert_eq!(
+        to_yaml(&v).unwrap(),
+        "big: 9223372036854775807\nf: 1.5\ni: 1\nl:\n- 1\n- 2\n- x\n- true\n- null\nneg: -5"
+    );
+    assert_eq!(
+        to_yaml_pretty(&v).unwrap(),
+        "big: 9223372036854775807\nf: 1.5\ni: 1\nl:\n  - 1\n  - 2\n  - x\n  - true\n  - null\nneg: -5"
+    );
+}
