@@ -20,6 +20,10 @@ pub enum YamlError {
     /// the text is complete.
     #[error("{0}")]
     JsonDecode(String),
+    /// Helm's values loading failed (`cannot unmarshal yaml document: ...`, `error reading
+    /// yaml document: invalid Yaml document separator: x`); the text is complete.
+    #[error("{0}")]
+    Load(String),
     /// A value could not be written (`error marshaling into JSON: json: unsupported value:
     /// NaN`, `yaml: control characters are not allowed`); the text is complete.
     #[error("{0}")]
@@ -35,6 +39,7 @@ impl YamlError {
             | YamlError::Json(m)
             | YamlError::Decode(m)
             | YamlError::JsonDecode(m)
+            | YamlError::Load(m)
             | YamlError::Marshal(m) => m,
         }
     }

@@ -14,6 +14,7 @@ mod libyaml;
 mod manifest;
 mod parse;
 mod resolve;
+mod values;
 
 pub use error::YamlError;
 use error::type_message;
@@ -22,6 +23,7 @@ pub use manifest::{
     HeadMetadata, ManifestHead, go_string_field, manifest_head, split_manifests, split_manifests_v3,
 };
 use slipway_value::{Dict, Value};
+pub use values::load_values;
 
 /// Parses the first YAML document of `text` as `sigs.k8s.io/yaml.Unmarshal` into an
 /// `interface{}`: `Value::Nil` for an empty document, numbers as [`Value::Float`].

@@ -8,7 +8,8 @@ use std::process::Command;
 
 use slipway_value::Value;
 use slipway_yaml::{
-    from_yaml, helm_from_json, helm_from_yaml, helm_from_yaml_array, to_yaml, to_yaml_pretty,
+    from_yaml, helm_from_json, helm_from_yaml, helm_from_yaml_array, load_values, to_yaml,
+    to_yaml_pretty,
 };
 
 /// The `helm` binary from PATH or the repository's `.tools/bin`.
@@ -37,6 +38,19 @@ fn helm_or_skip() -> Option<PathBuf> {
 
 /// Renders `template` with `values` through `helm template` and returns stdout.
 fn helm_render(helm: &Path, name: &str, template: &str, values: &str) -> String {
+    match helm_try_render(helm, name, template, values) {
+        Ok(out) => out,
+        Err(e) => panic!("helm failed: {e}"),
+    }
+}
+
+/// Renders through `helm template`: stdout, or the first line of stderr on failure.
+fn helm_try_render(
+    helm: &Path,
+    name: &str,
+    template: &str,
+    values: &str,
+) -> Result<String, String> {
     let dir = std::env::temp_dir().join(format!("slipway-yaml-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("templates")).unwrap();
@@ -53,12 +67,11 @@ fn helm_render(helm: &Path, name: &str, template: &str, values: &str) -> String 
         .output()
         .expect("run helm");
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "helm failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(stderr.lines().next().unwrap_or_default().to_string());
+    }
+    Ok(String::from_utf8(out.stdout).unwrap())
 }
 
 /// Puts each case's output, base64-encoded, in a ConfigMap so that Helm accepts any text.
@@ -181,4 +194,51 @@ fn from_yaml_array_matches_helm() {
         include_str!("data/from_yaml_array_cases.yaml"),
         |v| to_yaml(&helm_from_yaml_array(v.as_str().unwrap_or_default())).unwrap_or_default(),
     );
+}
+
+/// Values files with several documents, separators and errors, each loaded by Helm 4 (as
+/// `values.yaml`) and by [`load_values`]; the merged values are compared through `toYaml`.
+#[test]
+fn values_files_load_like_helm() {
+    let Some(helm) = helm_or_skip() else { return };
+    let cases = [
+        "a: 1\n---\nb: 2\n",
+        "a: {x: 1, yy: 2}\n---\na: {yy: 3}\nl: [1]\n---\nl: [2]\n",
+        "a: 1\n--- # c\nb: 2\n",
+        "a: 1\n--- x\nb: 2\n",
+        "a: 1\n---x: 3\nb: 2\n",
+        "a: 1\n---\n- x\n",
+        "a: 1\n---\nb: [\n",
+        "a: 1\n---\n\n---\nb: 2\n",
+        "a: 1\n---\t\nb: 2\n",
+        "a: 1\n...\nb: 2\n",
+        "a: 1\n---\na: null\n",
+        "---\na: 1\r\nb: 2\r\n",
+        "# only a comment\n",
+        "",
+    ];
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  v: {{ toYaml .Values | b64enc | quote }}\n";
+    let mut failures = Vec::new();
+    for (i, values) in cases.iter().enumerate() {
+        let expected = match helm_try_render(&helm, &format!("values{i}"), template, values) {
+            Ok(out) => {
+                let line = out
+                    .lines()
+                    .find_map(|l| l.strip_prefix("  v: "))
+                    .unwrap_or_default();
+                decode_base64(line.trim_matches('"'))
+            }
+            Err(e) => e,
+        };
+        let got = match load_values(values) {
+            Ok(d) => to_yaml(&Value::Dict(d)).unwrap_or_default(),
+            Err(e) => format!("Error: cannot load values.yaml: {e}"),
+        };
+        if got != expected {
+            failures.push(format!(
+                "case {values:?}:\n--- helm\n{expected}\n--- ours\n{got}\n"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
