@@ -367,7 +367,7 @@ fn random_values_emit_like_helm() {
         state ^= state << 17;
         state
     };
-    let mut text = |next: &mut dyn FnMut() -> u64| -> String {
+    let text = |next: &mut dyn FnMut() -> u64| -> String {
         let len = next() % 8;
         (0..len)
             .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
