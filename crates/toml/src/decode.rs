@@ -5,8 +5,9 @@ use slipway_value::{Dict, Map, Value};
 
 use crate::TomlError;
 
-/// Parses a TOML document into a map, as Helm's `fromToml` does. Datetimes are kept as their
-/// TOML text. Errors read `toml: line N: MESSAGE` like BurntSushi/toml's, though the message
+/// Parses a TOML document into a map, as Helm's `fromToml` does. Datetimes become the text
+/// Go's JSON gives their `time.Time` (RFC 3339, local dates and times in UTC, as BurntSushi
+/// places them). Errors read `toml: line N: MESSAGE` like BurntSushi/toml's, though the message
 /// itself is the parser's own.
 pub fn from_toml(text: &str) -> Result<Dict, TomlError> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
@@ -29,8 +30,33 @@ fn value(v: toml::Value) -> Value {
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::string(d.to_string()),
+        toml::Value::Datetime(d) => Value::string(go_time_text(&d)),
         toml::Value::Array(items) => Value::list(items.into_iter().map(value).collect()),
         toml::Value::Table(t) => Value::dict(table_map(t)),
     }
+}
+
+/// Go's `time.RFC3339Nano` text of the `time.Time` BurntSushi/toml makes of a datetime: a local
+/// date is midnight, a local time is on 0000-01-01, and local values are in a zero-offset
+/// zone, so they end in `Z`.
+fn go_time_text(d: &toml::value::Datetime) -> String {
+    let (year, month, day) = d.date.map_or((0, 1, 1), |d| (d.year, d.month, d.day));
+    let (hour, minute, second, nanos) = d
+        .time
+        .map_or((0, 0, 0, 0), |t| (t.hour, t.minute, t.second, t.nanosecond));
+    let mut out = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}");
+    if nanos > 0 {
+        let frac = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    match d.offset {
+        Some(toml::value::Offset::Custom { minutes }) if minutes != 0 => {
+            let sign = if minutes < 0 { '-' } else { '+' };
+            let m = minutes.unsigned_abs();
+            out.push_str(&format!("{sign}{:02}:{:02}", m / 60, m % 60));
+        }
+        _ => out.push('Z'),
+    }
+    out
 }
