@@ -1,14 +1,15 @@
-//! One call from command-line settings to a chart ready to render: finds the werf project
-//! (if any), derives release name and namespace, loads the chart, gathers every value source
-//! in seed 002's order (chart values and secret values, files, `--set*`, werf's service
-//! values) and prepares the chart (dependencies, coalescing, schema).
+//! One call from command-line settings to the inputs of a render: finds the werf project (if
+//! any), derives release name and namespace, loads the chart (with werf's chart secret
+//! values), gathers the user value sources in seed 002's order and werf's service values.
+//! [`prepare`](crate::prepare()) (which the engine's release rendering calls) does the rest.
 
 use std::path::PathBuf;
 
 use crate::error::ChartError;
 use crate::loader::load_chart;
+use crate::model::Chart;
 use crate::objects::{Capabilities, ReleaseInfo};
-use crate::prepare::{PrepareOptions, PreparedChart, prepare};
+use crate::prepare::PrepareOptions;
 use crate::values::{SecretDecryptor, ValuesOptions, apply_chart_secret_values};
 use crate::werf::{
     CommitInfo, ServiceValuesOptions, WerfConfig, read_docker_config, service_values,
@@ -54,8 +55,12 @@ pub struct ProjectOptions {
 /// Everything the engine needs to render.
 #[derive(Debug, Clone)]
 pub struct RenderSetup {
-    /// The chart and its values.
-    pub prepared: PreparedChart,
+    /// The loaded chart (chart secret values applied for werf projects).
+    pub chart: Chart,
+    /// The merged user values (files, secret files, `--set*`).
+    pub user_values: slipway_value::Dict,
+    /// werf's service values and schema settings, for [`prepare`](crate::prepare()).
+    pub prepare: PrepareOptions,
     /// `.Release`.
     pub release: ReleaseInfo,
     /// `.Capabilities`.
@@ -64,7 +69,7 @@ pub struct RenderSetup {
     pub werf: Option<WerfConfig>,
 }
 
-/// Resolves names, loads the chart and computes its values. Without `werf.yaml` this is
+/// Resolves names, loads the chart and gathers its value sources. Without `werf.yaml` this is
 /// plain `helm template` (release `release-name`, namespace `default`, no service values, no
 /// secret values); with it, werf's names, secret values and service values apply.
 pub fn setup_render(
@@ -118,17 +123,13 @@ pub fn setup_render(
     let user = opts.values.user_values(secrets)?;
     let capabilities = Capabilities::for_template(opts.kube_version.as_deref(), &opts.api_versions)
         .map_err(ChartError::Values)?;
-    let prepared = prepare(
+    Ok(RenderSetup {
         chart,
-        &user,
-        &capabilities,
-        &PrepareOptions {
+        user_values: user,
+        prepare: PrepareOptions {
             service_values: service,
             skip_schema_validation: opts.skip_schema_validation,
         },
-    )?;
-    Ok(RenderSetup {
-        prepared,
         release: ReleaseInfo::install(&release, &namespace),
         capabilities,
         werf,
@@ -171,7 +172,14 @@ mod tests {
         let setup = setup_render(&opts, None).unwrap();
         assert_eq!(setup.release.name, "myapp-production-840966cf");
         assert_eq!(setup.release.namespace, "myapp-production-840966cf");
-        let v = Value::Dict(setup.prepared.values).to_json();
+        let prepared = crate::prepare(
+            setup.chart,
+            &setup.user_values,
+            &setup.capabilities,
+            &setup.prepare,
+        )
+        .unwrap();
+        let v = Value::Dict(prepared.values).to_json();
         assert_eq!(v["werf"]["env"], "Production");
         assert_eq!(v["werf"]["name"], "myapp");
         assert_eq!(
@@ -196,7 +204,8 @@ mod tests {
         let setup = setup_render(&opts, None).unwrap();
         assert_eq!(setup.release.name, "release-name");
         assert_eq!(setup.release.namespace, "default");
-        assert!(setup.prepared.values.is_empty());
+        assert!(setup.user_values.is_empty());
+        assert!(setup.prepare.service_values.is_none());
         assert!(setup.werf.is_none());
     }
 }
