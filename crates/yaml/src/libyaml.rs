@@ -652,7 +652,7 @@ impl<'a> Scanner<'a> {
         if self.at(1) == b'<' {
             self.skip();
             self.skip();
-            suffix = self.scan_tag_uri(false, None, start)?;
+            suffix = self.scan_tag_uri(None, start)?;
             if self.at(0) != b'>' {
                 return Err(self.error(start, "did not find the expected '>'"));
             }
@@ -661,10 +661,10 @@ impl<'a> Scanner<'a> {
         } else {
             let h = self.scan_tag_handle(false, start)?;
             if h[0] == b'!' && h.len() > 1 && h[h.len() - 1] == b'!' {
-                suffix = self.scan_tag_uri(false, None, start)?;
+                suffix = self.scan_tag_uri(None, start)?;
                 handle = h;
             } else {
-                let s = self.scan_tag_uri(false, Some(&h), start)?;
+                let s = self.scan_tag_uri(Some(&h), start)?;
                 if s.is_empty() {
                     handle = Vec::new();
                     suffix = b"!".to_vec();
@@ -687,7 +687,7 @@ impl<'a> Scanner<'a> {
 
     fn scan_tag_handle(&mut self, directive: bool, start: Mark) -> Result<Vec<u8>> {
         if self.at(0) != b'!' {
-            return Err(self.tag_error(directive, start, "did not find expected '!'"));
+            return Err(self.error(start, "did not find expected '!'"));
         }
         let mut s = Vec::new();
         self.read(&mut s);
@@ -697,21 +697,12 @@ impl<'a> Scanner<'a> {
         if self.at(0) == b'!' {
             self.read(&mut s);
         } else if directive && s != b"!" {
-            return Err(self.tag_error(directive, start, "did not find expected '!'"));
+            return Err(self.error(start, "did not find expected '!'"));
         }
         Ok(s)
     }
 
-    fn tag_error(&self, _directive: bool, start: Mark, problem: &str) -> SyntaxError {
-        self.error(start, problem)
-    }
-
-    fn scan_tag_uri(
-        &mut self,
-        directive: bool,
-        head: Option<&[u8]>,
-        start: Mark,
-    ) -> Result<Vec<u8>> {
+    fn scan_tag_uri(&mut self, head: Option<&[u8]>, start: Mark) -> Result<Vec<u8>> {
         let mut s = Vec::new();
         let mut has_tag = head.is_some_and(|h| !h.is_empty());
         if let Some(h) = head
@@ -748,27 +739,27 @@ impl<'a> Scanner<'a> {
                 break;
             }
             if c == b'%' {
-                self.scan_uri_escapes(directive, start, &mut s)?;
+                self.scan_uri_escapes(start, &mut s)?;
             } else {
                 self.read(&mut s);
             }
             has_tag = true;
         }
         if !has_tag {
-            return Err(self.tag_error(directive, start, "did not find expected tag URI"));
+            return Err(self.error(start, "did not find expected tag URI"));
         }
         Ok(s)
     }
 
-    fn scan_uri_escapes(&mut self, directive: bool, start: Mark, s: &mut Vec<u8>) -> Result<()> {
+    fn scan_uri_escapes(&mut self, start: Mark, s: &mut Vec<u8>) -> Result<()> {
         let mut w = 1024usize;
         while w > 0 {
             let hex = |b: u8| (b as char).to_digit(16);
             let (Some(h1), Some(h2)) = (hex(self.at(1)), hex(self.at(2))) else {
-                return Err(self.tag_error(directive, start, "did not find URI escaped octet"));
+                return Err(self.error(start, "did not find URI escaped octet"));
             };
             if self.at(0) != b'%' {
-                return Err(self.tag_error(directive, start, "did not find URI escaped octet"));
+                return Err(self.error(start, "did not find URI escaped octet"));
             }
             let octet = (h1 * 16 + h2) as u8;
             if w == 1024 {
@@ -778,19 +769,11 @@ impl<'a> Scanner<'a> {
                     0xe0..=0xef => 3,
                     0xf0..=0xf7 => 4,
                     _ => {
-                        return Err(self.tag_error(
-                            directive,
-                            start,
-                            "found an incorrect leading UTF-8 octet",
-                        ));
+                        return Err(self.error(start, "found an incorrect leading UTF-8 octet"));
                     }
                 };
             } else if octet & 0xc0 != 0x80 {
-                return Err(self.tag_error(
-                    directive,
-                    start,
-                    "found an incorrect trailing UTF-8 octet",
-                ));
+                return Err(self.error(start, "found an incorrect trailing UTF-8 octet"));
             }
             s.push(octet);
             self.skip();
@@ -898,7 +881,7 @@ impl<'a> Scanner<'a> {
                 while self.is_blank(0) {
                     self.skip();
                 }
-                let prefix = self.scan_tag_uri(true, None, start)?;
+                let prefix = self.scan_tag_uri(None, start)?;
                 if !self.is_blankz(0) {
                     return Err(self.error(start, "did not find expected whitespace or line break"));
                 }
