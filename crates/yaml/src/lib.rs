@@ -4,7 +4,14 @@
 //! values files, `Chart.yaml` and `fromYaml`: yaml.v2 parses with YAML 1.1 resolution (`yes`/`on`
 //! are booleans, `0755` is octal), merge keys and aliases are expanded, then the result goes
 //! through JSON, so map keys become strings and every number becomes a float64
-//! ([`Value::Float`]).
+//! ([`Value::Float`]). The scanner and parser are a port of libyaml as go-yaml v2 carries it,
+//! so syntax errors read exactly as Helm prints them (`yaml: line 3: mapping values are not
+//! allowed in this context`).
+//!
+//! Writing: [`to_yaml`] is Helm's `toYaml` (`sigs.k8s.io/yaml.Marshal`: JSON round trip, then
+//! yaml.v2's emitter), [`to_yaml_pretty`] is `toYamlPretty` (yaml.v3). Also here: Helm 4's
+//! values-file loading ([`load_values`]), manifest splitting and heads ([`split_manifests`],
+//! [`manifest_head`]), and Go's `encoding/json` decoding ([`from_json`]).
 
 mod emit;
 mod error;
