@@ -121,6 +121,9 @@ pub struct ManifestHead {
 pub struct HeadMetadata {
     /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace` (not part of Helm's `SimpleHead`, so a wrong type is no error:
+    /// anything but a scalar leaves it empty).
+    pub namespace: String,
     /// `metadata.annotations`, with every value as text; `None` when absent or null.
     pub annotations: Option<BTreeMap<String, String>>,
 }
@@ -183,9 +186,14 @@ fn read_metadata(
     };
     let meta = slot.get_or_insert_with(HeadMetadata::default);
     for (key, value) in &map {
-        match field(key, &["name", "annotations"]) {
+        match field(key, &["name", "annotations", "namespace"]) {
             Some("name") => set_string(&mut meta.name, value, ".metadata.name")
                 .unwrap_or_else(|e| keep_first(first_error, e)),
+            Some("namespace") => {
+                if let Some(text) = go_string_field(value) {
+                    meta.namespace = text;
+                }
+            }
             Some(_) => match value {
                 Value::Nil => meta.annotations = None,
                 Value::Dict(d) => {
@@ -295,13 +303,14 @@ mod tests {
     #[test]
     fn head_converts_scalars() {
         let head = manifest_head(
-            "Kind: Pod\napiVersion: 1.10\nmetadata:\n  name: 5\n  annotations:\n    w: 1.5\n    b: true\n    nil: null\n",
+            "Kind: Pod\napiVersion: 1.10\nmetadata:\n  name: 5\n  namespace: ns\n  annotations:\n    w: 1.5\n    b: true\n    nil: null\n",
         )
         .unwrap();
         assert_eq!(head.kind, "Pod");
         assert_eq!(head.api_version, "1.1");
         let meta = head.metadata.unwrap();
         assert_eq!(meta.name, "5");
+        assert_eq!(meta.namespace, "ns");
         let ann = meta.annotations.unwrap();
         assert_eq!(ann["w"], "1.5");
         assert_eq!(ann["b"], "true");
