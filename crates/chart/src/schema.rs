@@ -41,11 +41,136 @@ pub fn validate_against_schema(chart: &Chart, values: &Dict) -> Result<(), Strin
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
 
-/// One failure: where in the values, which schema subtree, and the message.
-struct Failure {
+/// A node of the failure tree: a subschema applied at one instance location, or a leaf
+/// keyword failure. Helm's validator prints a node with several causes as `validation
+/// failed` above them and collapses a node with a single cause into that cause.
+#[derive(Default)]
+struct Node {
     instance: String,
-    group: String,
-    message: String,
+    message: Option<String>,
+    rank: (u8, String),
+    children: Vec<(String, Node)>,
+}
+
+impl Node {
+    fn child(&mut self, key: String, instance: String, rank: (u8, String)) -> &mut Node {
+        let pos = match self.children.iter().position(|(k, _)| *k == key) {
+            Some(pos) => pos,
+            None => {
+                self.children.push((
+                    key,
+                    Node {
+                        instance,
+                        rank,
+                        ..Node::default()
+                    },
+                ));
+                self.children.len() - 1
+            }
+        };
+        &mut self.children[pos].1
+    }
+
+    /// The lines of this node's causes at `depth`.
+    fn print(&self, depth: usize, out: &mut String) {
+        let mut kids: Vec<&Node> = self.children.iter().map(|(_, n)| n).collect();
+        kids.sort_by(|a, b| a.rank.cmp(&b.rank));
+        for kid in kids {
+            kid.print_self(depth, out);
+        }
+    }
+
+    fn print_self(&self, depth: usize, out: &mut String) {
+        match (&self.message, self.children.len()) {
+            (Some(msg), _) => {
+                line(out, depth, &self.instance, msg);
+                self.print(depth + 1, out);
+            }
+            (None, 1) => self.children[0].1.print_self(depth, out),
+            (None, _) => {
+                line(out, depth, &self.instance, "validation failed");
+                self.print(depth + 1, out);
+            }
+        }
+    }
+}
+
+/// Adds one failure (and, for `anyOf`/`oneOf`, its branches' failures) under `root`.
+/// `prefix` is the schema path `root` stands for and `base` its instance depth.
+fn insert(root: &mut Node, e: &jsonschema::ValidationError<'_>, prefix: &str, base: usize) {
+    let full_path = e.schema_path().to_string();
+    let schema_path = full_path.strip_prefix(prefix).unwrap_or(&full_path);
+    let instance_path = e.instance_path().to_string();
+    let instance_parts: Vec<&str> = instance_path.split('/').skip(1).collect();
+    let parts: Vec<&str> = schema_path.split('/').skip(1).collect();
+    let mut node = root;
+    let mut depth = base;
+    let mut key = String::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let (step, advance) = match parts[i] {
+            "properties" | "patternProperties" if i + 2 < parts.len() => (2, 1),
+            "prefixItems" if i + 2 < parts.len() => (2, 1),
+            "items" if i + 2 < parts.len() && parts[i + 1].parse::<usize>().is_ok() => (2, 1),
+            "items" | "additionalProperties" | "additionalItems" | "contains"
+                if i + 1 < parts.len() =>
+            {
+                (1, 1)
+            }
+            "allOf" | "anyOf" | "oneOf" | "dependentSchemas" | "$defs" | "definitions"
+                if i + 2 < parts.len() =>
+            {
+                (2, 0)
+            }
+            "not" | "if" | "then" | "else" | "$ref" | "$dynamicRef" if i + 1 < parts.len() => {
+                (1, 0)
+            }
+            branch if i == 0 && !prefix.is_empty() && branch.parse::<usize>().is_ok() => (1, 0),
+            _ => break,
+        };
+        let rank = keyword_rank(parts[i], parts.get(i + 1).copied().unwrap_or(""));
+        depth = (depth + advance).min(instance_parts.len());
+        let at = instance_at(&instance_parts, depth);
+        key.push('/');
+        key.push_str(&parts[i..i + step].join("/"));
+        node = node.child(format!("{key}@{at}"), at, rank);
+        i += step;
+    }
+    let leaf_kw = parts.get(i).copied().unwrap_or("");
+    let leaf = node.child(
+        format!("{key}/{}@{instance_path}", parts[i..].join("/")),
+        instance_path.clone(),
+        keyword_rank(leaf_kw, ""),
+    );
+    leaf.message = Some(message(e.kind(), e.instance()));
+    use ValidationErrorKind as K;
+    if let K::AnyOf { context } | K::OneOfNotValid { context } = e.kind() {
+        let depth = instance_parts.len();
+        for branch in context {
+            for sub in branch {
+                insert(leaf, sub, &full_path, depth);
+            }
+        }
+    }
+}
+
+fn instance_at(parts: &[&str], depth: usize) -> String {
+    parts[..depth].iter().map(|p| format!("/{p}")).collect()
+}
+
+/// The order Helm's validator reports causes in: type-like keywords, `required`, then
+/// subschemas of properties (by name) and items, then `additionalProperties`, then the rest.
+fn keyword_rank(kw: &str, name: &str) -> (u8, String) {
+    let rank = match kw {
+        "type" | "enum" | "const" => 0,
+        "required" | "dependentRequired" | "minProperties" | "maxProperties" | "minItems"
+        | "maxItems" | "uniqueItems" | "minContains" | "maxContains" => 1,
+        "properties" | "patternProperties" | "prefixItems" | "items" | "additionalItems"
+        | "contains" => 2,
+        "additionalProperties" | "unevaluatedProperties" | "unevaluatedItems" => 3,
+        _ => 4,
+    };
+    (rank, name.to_owned())
 }
 
 /// Validates `values` against one schema document; the error ends with a newline.
@@ -53,99 +178,21 @@ pub fn validate_single(values: &Dict, schema: &[u8]) -> Result<(), String> {
     let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
     let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{e}\n"))?;
     let instance = Value::Dict(values.clone()).to_json();
-    let mut failures: Vec<Failure> = validator
-        .iter_errors(&instance)
-        .map(|e| Failure {
-            instance: e.instance_path().to_string(),
-            group: group_of(&e.schema_path().to_string()),
-            message: message(e.kind(), e.instance()),
-        })
-        .collect();
-    if failures.is_empty() {
+    let mut root = Node::default();
+    for e in validator.iter_errors(&instance) {
+        insert(&mut root, &e, "", 0);
+    }
+    if root.children.is_empty() {
         return Ok(());
     }
-    failures.sort_by_key(|f| group_rank(&f.group));
     let mut text = String::new();
-    let mut i = 0;
-    while i < failures.len() {
-        let group = &failures[i].group;
-        let n = failures[i..]
-            .iter()
-            .take_while(|f| &f.group == group)
-            .count();
-        let members = &failures[i..i + n];
-        if n == 1 {
-            line(&mut text, 0, &members[0].instance, &members[0].message);
-        } else {
-            let at = members
-                .iter()
-                .map(|f| f.instance.as_str())
-                .min_by_key(|s| s.len())
-                .unwrap_or("");
-            line(&mut text, 0, at, "validation failed");
-            let mut sorted: Vec<&Failure> = members.iter().collect();
-            sorted.sort_by_key(|f| f.instance.len());
-            for f in sorted {
-                line(&mut text, 1, &f.instance, &f.message);
-            }
-        }
-        i += n;
-    }
+    root.print(0, &mut text);
     Err(text)
 }
 
 fn line(out: &mut String, depth: usize, at: &str, msg: &str) {
     out.push_str(&"  ".repeat(depth));
     out.push_str(&format!("- at '{at}': {msg}\n"));
-}
-
-/// The schema subtree a failure belongs to, at the first level below the root schema
-/// (`/properties/name`, `/items`, or the root keyword itself).
-fn group_of(schema_path: &str) -> String {
-    let parts: Vec<&str> = schema_path.split('/').filter(|p| !p.is_empty()).collect();
-    match parts.as_slice() {
-        [
-            kw
-            @ ("properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"),
-            name,
-            _,
-            ..,
-        ] => {
-            format!("/{kw}/{name}")
-        }
-        [
-            kw @ ("allOf" | "anyOf" | "oneOf" | "prefixItems"),
-            idx,
-            _,
-            ..,
-        ] => format!("/{kw}/{idx}"),
-        [
-            kw @ ("items" | "additionalProperties" | "not" | "if" | "then" | "else" | "contains"),
-            _,
-            ..,
-        ] => {
-            format!("/{kw}")
-        }
-        _ => schema_path.to_owned(),
-    }
-}
-
-/// The order Helm's validator reports keyword groups in: root keywords, `required`, then
-/// properties by name, then `additionalProperties`, then the rest.
-fn group_rank(group: &str) -> (u8, String) {
-    let kw = group
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or("");
-    let rank = match kw {
-        "type" | "enum" | "const" | "$ref" => 0,
-        "required" | "dependentRequired" => 1,
-        "properties" | "patternProperties" => 2,
-        "additionalProperties" => 3,
-        _ => 4,
-    };
-    (rank, group.to_owned())
 }
 
 /// Go's `%v` of a JSON number as santhosh's messages print it (integers with thousands
@@ -201,6 +248,18 @@ fn quoted_list(items: &[String]) -> String {
         .map(|s| format!("'{s}'"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `items at I and J are equal` for the first duplicate pair.
+fn unique_items_message(instance: &serde_json::Value) -> String {
+    if let Some(items) = instance.as_array() {
+        for (j, b) in items.iter().enumerate() {
+            if let Some(i) = items[..j].iter().position(|a| a == b) {
+                return format!("items at {i} and {j} are equal");
+            }
+        }
+    }
+    "items are not unique".to_owned()
 }
 
 /// santhosh-tekuri/jsonschema v6's English message for one failure.
@@ -270,12 +329,12 @@ fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
             format!("{} does not match pattern '{pattern}'", quoted(instance))
         }
         K::Format { format } => format!("{} is not valid '{format}'", quoted(instance)),
-        K::UniqueItems => "items are not unique".to_owned(),
+        K::UniqueItems => unique_items_message(instance),
         K::FalseSchema => "false schema".to_owned(),
-        K::AnyOf { .. } => "anyOf failed".to_owned(),
-        K::OneOfNotValid { .. } => "oneOf failed, none matched".to_owned(),
-        K::OneOfMultipleValid { .. } => "oneOf failed, more than one matched".to_owned(),
-        K::Not { .. } => "not failed".to_owned(),
+        K::AnyOf { .. } => "'anyOf' failed".to_owned(),
+        K::OneOfNotValid { .. } => "'oneOf' failed, none matched".to_owned(),
+        K::OneOfMultipleValid { .. } => "'oneOf' failed, more than one matched".to_owned(),
+        K::Not { .. } => "'not' failed".to_owned(),
         K::Contains => "no items match contains schema".to_owned(),
         K::Custom { message, .. } => message.clone(),
         _ => "validation failed".to_owned(),
@@ -293,6 +352,27 @@ mod tests {
     const SCHEMA: &str = r#"{"type":"object","required":["name","port"],"additionalProperties":false,
  "properties":{"name":{"type":"string","minLength":3,"pattern":"^[a-z]+$"},"port":{"type":"integer","minimum":1,"maximum":65535},
  "mode":{"enum":["a","b"]},"list":{"type":"array","items":{"type":"string"},"maxItems":2},"sub":{"type":"object"},"global":{"type":"object"}}}"#;
+
+    #[test]
+    fn nested_failures_nest_and_single_causes_collapse() {
+        // Expected texts from helm v4.1.4 (sibling order is random there: Go map order).
+        let schema = r#"{"type":"object","properties":{"db":{"type":"object","required":["host"],"properties":{"port":{"type":"integer"},"opts":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"boolean"}}}}},
+          "one":{"oneOf":[{"type":"string"},{"type":"integer"}]},"u":{"type":"array","uniqueItems":true}}}"#;
+        let values = dict(serde_json::json!({"db": {"host": "h", "opts": {"a": 1.0}}}));
+        assert_eq!(
+            validate_single(&values, schema.as_bytes()).unwrap_err(),
+            "- at '/db/opts/a': got number, want string\n"
+        );
+        let values = dict(serde_json::json!({
+            "db": {"port": "x", "opts": {"a": 1.0, "b": 2.0}},
+            "one": true,
+            "u": [1.0, 1.0]
+        }));
+        assert_eq!(
+            validate_single(&values, schema.as_bytes()).unwrap_err(),
+            "- at '/db': validation failed\n  - at '/db': missing property 'host'\n  - at '/db/opts': validation failed\n    - at '/db/opts/a': got number, want string\n    - at '/db/opts/b': got number, want boolean\n  - at '/db/port': got string, want integer\n- at '/one': 'oneOf' failed, none matched\n  - at '/one': got boolean, want string\n  - at '/one': got boolean, want integer\n- at '/u': items at 0 and 1 are equal\n"
+        );
+    }
 
     #[test]
     fn helm_shaped_messages() {
