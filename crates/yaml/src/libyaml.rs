@@ -4,7 +4,7 @@
 //!
 //! The whole input is in memory; reading past its end yields NUL, as libyaml's reader does.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A position: character index, 0-based line and column (in characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -107,7 +107,9 @@ struct Scanner<'a> {
     indents: Vec<i64>,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
-    simple_keys_by_tok: HashMap<usize, usize>,
+    /// Token number -> index of the possible simple key that starts there (a handful at most,
+    /// one per flow level).
+    simple_keys_by_tok: Vec<(usize, usize)>,
     flow_level: usize,
 }
 
@@ -136,7 +138,7 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             simple_key_allowed: false,
             simple_keys: Vec::new(),
-            simple_keys_by_tok: HashMap::new(),
+            simple_keys_by_tok: Vec::new(),
             flow_level: 0,
         }
     }
@@ -198,7 +200,15 @@ impl<'a> Scanner<'a> {
 
     /// Appends the current character to `s` and moves past it.
     fn read(&mut self, s: &mut Vec<u8>) {
-        let w = width(self.at(0));
+        let b = self.at(0);
+        if b < 0x80 {
+            s.push(b);
+            self.pos += 1;
+            self.mark.index += 1;
+            self.mark.column += 1;
+            return;
+        }
+        let w = width(b);
         let end = (self.pos + w).min(self.buf.len());
         s.extend_from_slice(&self.buf[self.pos..end]);
         self.pos += w;
@@ -261,7 +271,11 @@ impl<'a> Scanner<'a> {
     fn fetch_more_tokens(&mut self) -> Result<()> {
         loop {
             if !self.tokens.is_empty() {
-                let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
+                let Some(&(_, idx)) = self
+                    .simple_keys_by_tok
+                    .iter()
+                    .find(|(tok, _)| *tok == self.tokens_parsed)
+                else {
                     break;
                 };
                 if !self.simple_key_is_valid(idx)? {
@@ -390,7 +404,9 @@ impl<'a> Scanner<'a> {
             self.remove_simple_key()?;
             let last = self.simple_keys.len() - 1;
             self.simple_keys[last] = key;
-            self.simple_keys_by_tok.insert(key.token_number, last);
+            self.simple_keys_by_tok
+                .retain(|(tok, _)| *tok != key.token_number);
+            self.simple_keys_by_tok.push((key.token_number, last));
         }
         Ok(())
     }
@@ -403,7 +419,8 @@ impl<'a> Scanner<'a> {
                 return Err(self.error(key.mark, "could not find expected ':'"));
             }
             self.simple_keys[i].possible = false;
-            self.simple_keys_by_tok.remove(&key.token_number);
+            self.simple_keys_by_tok
+                .retain(|(tok, _)| *tok != key.token_number);
         }
         Ok(())
     }
@@ -427,7 +444,8 @@ impl<'a> Scanner<'a> {
         if self.flow_level > 0 {
             self.flow_level -= 1;
             if let Some(last) = self.simple_keys.pop() {
-                self.simple_keys_by_tok.remove(&last.token_number);
+                self.simple_keys_by_tok
+                    .retain(|(tok, _)| *tok != last.token_number);
             }
         }
     }
@@ -589,7 +607,8 @@ impl<'a> Scanner<'a> {
                 key.mark,
             )?;
             self.simple_keys[idx].possible = false;
-            self.simple_keys_by_tok.remove(&key.token_number);
+            self.simple_keys_by_tok
+                .retain(|(tok, _)| *tok != key.token_number);
             self.simple_key_allowed = false;
         } else {
             if self.flow_level == 0 {

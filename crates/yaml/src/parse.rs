@@ -5,6 +5,7 @@
 //! As in yaml.v2, the first document is read to its end before anything is decoded, so syntax
 //! errors come first; decoding then walks the recorded events without recursion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::libyaml::{Event, Parser, ScalarStyle};
@@ -121,6 +122,13 @@ impl AnchorIds {
 /// What libyaml's reader refuses before any parsing: characters outside YAML's printable
 /// set.
 fn check_reader(text: &str) -> Result<(), YamlError> {
+    // Fast path: printable ASCII, tabs and line breaks.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(());
+    }
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}')
             || matches!(c, '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
@@ -144,10 +152,10 @@ pub(crate) enum Numbers {
 }
 
 /// A decoded node on its way into its parent.
-enum Node {
+enum Node<'e> {
     Value(Value),
     /// A scalar (kept with its resolution, which map keys need).
-    Scalar(Resolved, String),
+    Scalar(Resolved, Cow<'e, str>),
     /// The `<<` merge key.
     Merge,
 }
@@ -225,7 +233,7 @@ fn decode(doc: &Recorded, numbers: Numbers) -> Result<Value, YamlError> {
     }
 }
 
-impl Decoder<'_> {
+impl<'e> Decoder<'e> {
     fn run(&mut self) -> Result<Value, YamlError> {
         let mut pos = 0usize;
         let mut result = None;
@@ -273,8 +281,9 @@ impl Decoder<'_> {
     }
 
     /// Processes event `index`; returns a completed node, if any.
-    fn step(&mut self, index: usize) -> Result<Option<Node>, YamlError> {
-        match &self.events[index] {
+    fn step(&mut self, index: usize) -> Result<Option<Node<'e>>, YamlError> {
+        let events = self.events;
+        match &events[index] {
             Ev::Scalar {
                 text,
                 plain,
@@ -340,7 +349,7 @@ impl Decoder<'_> {
     }
 
     /// Hands a completed node to the open collection, or returns it when it is the root.
-    fn deliver(&mut self, node: Node) -> Result<Option<Value>, YamlError> {
+    fn deliver(&mut self, node: Node<'_>) -> Result<Option<Value>, YamlError> {
         let Some(frame) = self.frames.last_mut() else {
             return Ok(Some(node_value(node, self.numbers, &mut self.json_error)));
         };
@@ -395,7 +404,7 @@ fn allowed_alias_ratio(decode_count: usize) -> f64 {
 }
 
 /// Resolves a scalar event.
-fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlError> {
+fn scalar_node<'e>(text: &'e str, plain: bool, tag: Option<&str>) -> Result<Node<'e>, YamlError> {
     let resolved = match tag {
         None if !plain => Resolved::Str,
         None if text == "<<" => Resolved::Merge,
@@ -405,7 +414,7 @@ fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlE
             let decoded = decode_base64(text).ok_or_else(|| {
                 YamlError::Yaml("yaml: !!binary value contains invalid base64 data".into())
             })?;
-            return Ok(Node::Scalar(Resolved::Str, decoded));
+            return Ok(Node::Scalar(Resolved::Str, Cow::Owned(decoded)));
         }
         Some(tag) => {
             resolve_tagged(tag, text).map_err(|e| YamlError::Yaml(format!("yaml: {e}")))?
@@ -413,7 +422,7 @@ fn scalar_node(text: &str, plain: bool, tag: Option<&str>) -> Result<Node, YamlE
     };
     Ok(match resolved {
         Resolved::Merge => Node::Merge,
-        r => Node::Scalar(r, text.to_string()),
+        r => Node::Scalar(r, Cow::Borrowed(text)),
     })
 }
 
@@ -446,7 +455,7 @@ fn decode_base64(text: &str) -> Option<String> {
 }
 
 /// The value of a decoded node after the JSON step.
-fn node_value(node: Node, numbers: Numbers, json_error: &mut Option<String>) -> Value {
+fn node_value(node: Node<'_>, numbers: Numbers, json_error: &mut Option<String>) -> Value {
     match node {
         Node::Value(v) => v,
         Node::Merge => Value::string("<<"),
@@ -464,16 +473,16 @@ fn node_value(node: Node, numbers: Numbers, json_error: &mut Option<String>) -> 
                 }
                 Value::Float(f)
             }
-            Resolved::Merge | Resolved::Timestamp | Resolved::Str => Value::string(text),
+            Resolved::Merge | Resolved::Timestamp | Resolved::Str => Value::string(&*text),
         },
     }
 }
 
 /// sigs.k8s.io/yaml's key conversion: strings as they are, ints in decimal, floats as
 /// float32 `%g`, bools as words; other key types are an error of the JSON step.
-fn key_string(resolved: &Resolved, text: String) -> Result<String, String> {
+fn key_string(resolved: &Resolved, text: Cow<'_, str>) -> Result<String, String> {
     match resolved {
-        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Ok(text),
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Ok(text.into_owned()),
         Resolved::Int(i) => Ok(i.to_string()),
         Resolved::Float(f) => Ok(match format_g(*f, true).as_str() {
             "+Inf" => ".inf".into(),
@@ -488,7 +497,7 @@ fn key_string(resolved: &Resolved, text: String) -> Result<String, String> {
 }
 
 /// yaml.v2's merge: a map, or a sequence of maps where earlier maps win.
-fn merge_into(map: &mut Map, node: Node) -> Result<(), YamlError> {
+fn merge_into(map: &mut Map, node: Node<'_>) -> Result<(), YamlError> {
     let want_map =
         || YamlError::Yaml("yaml: map merge requires map or sequence of maps as the value".into());
     let Node::Value(value) = node else {
@@ -518,7 +527,7 @@ fn merge_into(map: &mut Map, node: Node) -> Result<(), YamlError> {
 }
 
 /// Go's `%#v` of a decoded node, as yaml.v2 holds it (`"a"`, `1`, `<nil>`).
-fn node_sharp_v(node: &Node) -> String {
+fn node_sharp_v(node: &Node<'_>) -> String {
     match node {
         Node::Merge => "\"<<\"".into(),
         Node::Scalar(resolved, text) => match resolved {
