@@ -13,14 +13,14 @@ pub(crate) fn strval(v: &Value) -> String {
     }
 }
 
-/// `cast.ToInt64`: numbers truncate, booleans are 0/1, strings parse as Go integer literals
-/// (after dropping a decimal part), anything unconvertible is 0.
+/// `cast.ToInt64` (v1.7.0): numbers truncate, booleans are 0/1, strings parse as Go integer
+/// literals (after dropping a zero decimal part), anything unconvertible is 0.
 pub(crate) fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(n) => *n,
         Value::Float(f) => *f as i64,
         Value::Bool(b) => i64::from(*b),
-        Value::String(s) if !s.is_empty() => parse_int(trim_decimal(s), 0).unwrap_or(0),
+        Value::String(s) if !s.is_empty() => parse_int(trim_zero_decimal(s), 0).unwrap_or(0),
         _ => 0,
     }
 }
@@ -54,26 +54,19 @@ pub(crate) fn empty(v: &Value) -> bool {
     }
 }
 
-/// cast's `trimDecimal`: `"12.50"` becomes `"12"`, `"-.5"` becomes `"-0"`.
-fn trim_decimal(s: &str) -> &str {
-    if !s.contains('.') {
-        return s;
+/// cast v1.7.0's `trimZeroDecimal` (the version Helm ships): `"12.00"` becomes `"12"`; any
+/// other decimal part is left, so the string does not parse as an integer.
+fn trim_zero_decimal(s: &str) -> &str {
+    let mut found_zero = false;
+    for (i, b) in s.bytes().enumerate().rev() {
+        match b {
+            b'.' if found_zero => return &s[..i],
+            b'.' => {}
+            b'0' => found_zero = true,
+            _ => return s,
+        }
     }
-    let (int_part, frac) = s.split_at(s.find('.').unwrap_or(s.len()));
-    let digits = int_part.trim_start_matches(['+', '-']);
-    let sign_len = int_part.len() - digits.len();
-    let well_formed = sign_len <= 1
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && frac[1..].bytes().all(|b| b.is_ascii_digit());
-    if !well_formed {
-        return s;
-    }
-    match int_part {
-        "-" => "-0",
-        "+" => "+0",
-        "" => "0",
-        other => other,
-    }
+    s
 }
 
 /// Go's `strconv.ParseInt(s, base, 64)` for base 0 (Go literal prefixes and underscores) or
@@ -186,7 +179,8 @@ mod tests {
     #[test]
     fn to_int64_follows_cast() {
         assert_eq!(to_int64(&Value::string("42")), 42);
-        assert_eq!(to_int64(&Value::string("2.75")), 2);
+        assert_eq!(to_int64(&Value::string("2.00")), 2);
+        assert_eq!(to_int64(&Value::string("2.75")), 0);
         assert_eq!(to_int64(&Value::string("0x1f")), 31);
         assert_eq!(to_int64(&Value::string("017")), 15);
         assert_eq!(to_int64(&Value::string("1_000")), 1000);

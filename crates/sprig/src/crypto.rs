@@ -1,11 +1,10 @@
-//! Passwords and symmetric crypto: `bcrypt`, `htpasswd`, `derivePassword` (Master Password
+//! Passwords and symmetric crypto: `bcrypt`, `htpasswd` (bcrypt, as Sprig v3.3.0), `derivePassword` (Master Password
 //! with scrypt, as Sprig), `encryptAES`/`decryptAES` (AES-256-CBC, PKCS#7, random IV prefix,
 //! base64), `randBytes`, `uuidv4`.
 
 use aes::Aes256;
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use hmac::Mac;
-use sha1::Digest as _;
 use slipway_value::{FuncError, FuncMap, Value};
 
 use crate::args::{Arity, failed, register};
@@ -18,19 +17,13 @@ pub(crate) fn register_all(m: &mut FuncMap) {
     register(m, &["bcrypt"], Exact(1), |a| {
         Ok(bcrypt_hash(a.str(0)?).into())
     });
-    register(m, &["htpasswd"], Exact(3), |a| {
-        let (user, password, algorithm) = (a.str(0)?, a.str(1)?, a.str(2)?);
+    // Sprig v3.3.0 (the release Helm ships) takes no hash algorithm: always bcrypt.
+    register(m, &["htpasswd"], Exact(2), |a| {
+        let (user, password) = (a.str(0)?, a.str(1)?);
         if user.contains(':') {
             return Ok(format!("invalid username: {user}").into());
         }
-        Ok(match algorithm {
-            "sha" => format!(
-                "{user}:{{SHA}}{}",
-                b64enc(&sha1::Sha1::digest(password.as_bytes()))
-            ),
-            _ => format!("{user}:{}", bcrypt_hash(password)),
-        }
-        .into())
+        Ok(format!("{user}:{}", bcrypt_hash(password)).into())
     });
     register(m, &["derivePassword"], Exact(5), |a| {
         let counter = a.int(0)?;

@@ -14,6 +14,9 @@ use slipway_value::{Object, Value};
 pub struct GoTime {
     ts: Timestamp,
     tz: TimeZone,
+    /// A zone without a name (Go's `FixedZone("", offset)` from parsing a numeric offset):
+    /// `MST` in a layout prints the offset instead.
+    unnamed: bool,
 }
 
 /// The broken-down wall clock of a [`GoTime`].
@@ -61,6 +64,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::now(),
             tz: TimeZone::UTC,
+            unnamed: false,
         }
     }
 
@@ -69,6 +73,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH),
             tz: TimeZone::UTC,
+            unnamed: false,
         }
     }
 
@@ -77,6 +82,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::from_second(-62135596800).unwrap_or(Timestamp::MIN),
             tz: TimeZone::UTC,
+            unnamed: false,
         }
     }
 
@@ -101,7 +107,11 @@ impl GoTime {
             "" | "UTC" | "Local" => TimeZone::UTC,
             name => TimeZone::get(name).unwrap_or(TimeZone::UTC),
         };
-        GoTime { ts: self.ts, tz }
+        GoTime {
+            ts: self.ts,
+            tz,
+            unnamed: false,
+        }
     }
 
     /// `t.Add(d)` for `d` nanoseconds.
@@ -113,6 +123,7 @@ impl GoTime {
         GoTime {
             ts,
             tz: self.tz.clone(),
+            unnamed: self.unnamed,
         }
     }
 
@@ -132,7 +143,11 @@ impl GoTime {
     fn civil(&self) -> Civil {
         let info = self.tz.to_offset_info(self.ts);
         let dt = self.ts.to_zoned(self.tz.clone()).datetime();
-        let abbrev = info.abbreviation().to_string();
+        let abbrev = if self.unnamed {
+            String::new()
+        } else {
+            info.abbreviation().to_string()
+        };
         Civil {
             year: i64::from(dt.year()),
             month: i64::from(dt.month()),
@@ -649,7 +664,11 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             .map(TimeZone::fixed)
             .unwrap_or(TimeZone::UTC)
     };
-    Ok(GoTime { ts, tz })
+    Ok(GoTime {
+        ts,
+        tz,
+        unnamed: off != 0,
+    })
 }
 
 fn frac_nanos(digits: &str) -> i64 {
