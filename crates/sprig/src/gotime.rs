@@ -457,7 +457,8 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
         )
     };
     let range = |what: &str| format!("parsing time {}: {what} out of range", quote(value));
-    let (mut year, mut month, mut day) = (1i64, 1i64, 1i64);
+    // Go: elements missing from the layout are zero, or one where zero is impossible.
+    let (mut year, mut month, mut day) = (0i64, 1i64, 1i64);
     let (mut hour, mut minute, mut second, mut nanos) = (0i64, 0i64, 0i64, 0i64);
     let mut pm: Option<bool> = None;
     let mut offset: Option<i64> = None;

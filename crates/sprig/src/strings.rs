@@ -180,10 +180,10 @@ pub(crate) fn register_all(m: &mut FuncMap) {
         Ok(parts.join(" ").into())
     });
     register(m, &["indent"], Exact(2), |a| {
-        Ok(indent(a.int(0)?, a.str(1)?).into())
+        Ok(indent(a.int(0)?, a.str(1)?)?.into())
     });
     register(m, &["nindent"], Exact(2), |a| {
-        Ok(format!("\n{}", indent(a.int(0)?, a.str(1)?)).into())
+        Ok(format!("\n{}", indent(a.int(0)?, a.str(1)?)?).into())
     });
     register(m, &["replace"], Exact(3), |a| {
         Ok(a.str(2)?.replace(a.str(0)?, a.str(1)?).into())
@@ -235,9 +235,12 @@ fn rand_string(a: &Args<'_>, alphabet: &[char]) -> Result<Value, slipway_value::
     Ok(random::string_from(alphabet, count as usize).into())
 }
 
-fn indent(spaces: i64, s: &str) -> String {
-    let pad = " ".repeat(spaces.max(0) as usize);
-    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+fn indent(spaces: i64, s: &str) -> Result<String, slipway_value::FuncError> {
+    if spaces < 0 {
+        return Err(failed("strings: negative Repeat count"));
+    }
+    let pad = " ".repeat(spaces as usize);
+    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
 }
 
 /// The `_0`, `_1`, ... map that `split` and `splitn` return.

@@ -57,6 +57,24 @@ pub(crate) fn upper_char(c: char) -> char {
     }
 }
 
+/// Go's `unicode.ToTitle` for one character: like upper case, except for the four Latin
+/// digraphs that have a distinct title-case form (`ǆ` → `ǅ`).
+pub(crate) fn title_char(c: char) -> char {
+    match c {
+        '\u{1C4}'..='\u{1C6}' => '\u{1C5}',
+        '\u{1C7}'..='\u{1C9}' => '\u{1C8}',
+        '\u{1CA}'..='\u{1CC}' => '\u{1CB}',
+        '\u{1F1}'..='\u{1F3}' => '\u{1F2}',
+        c => upper_char(c),
+    }
+}
+
+/// Go's `unicode.IsTitle` (the title-case letters, category Lt).
+pub(crate) fn is_title(c: char) -> bool {
+    matches!(c, '\u{1C5}' | '\u{1C8}' | '\u{1CB}' | '\u{1F2}' | '\u{1F88}'..='\u{1F8F}'
+        | '\u{1F98}'..='\u{1F9F}' | '\u{1FA8}'..='\u{1FAF}' | '\u{1FBC}' | '\u{1FCC}' | '\u{1FFC}')
+}
+
 /// Go's `unicode.ToLower` for one character (simple mapping).
 pub(crate) fn lower_char(c: char) -> char {
     let mut it = c.to_lowercase();
@@ -88,7 +106,7 @@ pub(crate) fn title(s: &str) -> String {
     s.chars()
         .map(|c| {
             let out = if is_title_separator(prev) {
-                upper_char(c)
+                title_char(c)
             } else {
                 c
             };
@@ -144,5 +162,6 @@ mod tests {
     fn title_and_case() {
         assert_eq!(title("hello wide-world_x"), "Hello Wide-World_x");
         assert_eq!(to_upper("straße"), "STRAßE");
+        assert_eq!(title("ǆ x"), "ǅ X");
     }
 }

@@ -2,7 +2,7 @@
 //! `Uncapitalize`, `SwapCase`, `Wrap`) and xstrings (`ToSnakeCase`, `ToKebabCase`,
 //! `ToPascalCase`).
 
-use crate::text::{is_space, lower_char, upper_char};
+use crate::text::{is_space, is_title, lower_char, title_char, upper_char};
 
 /// goutils' `AbbreviateFull` (byte-based, as in Go); its errors give "".
 pub(crate) fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> String {
@@ -57,11 +57,15 @@ pub(crate) fn swap_case(s: &str) -> String {
     let mut whitespace = true;
     s.chars()
         .map(|c| {
-            if c.is_uppercase() {
+            if c.is_uppercase() || is_title(c) {
                 whitespace = false;
                 lower_char(c)
             } else if c.is_lowercase() {
-                let out = upper_char(c);
+                let out = if whitespace {
+                    title_char(c)
+                } else {
+                    upper_char(c)
+                };
                 whitespace = false;
                 out
             } else {
@@ -289,14 +293,17 @@ pub(crate) fn to_lower_words(s: &str, connector: char) -> String {
     out
 }
 
-/// xstrings' `ToPascalCase`: `http_server` → `HttpServer`; leading connectors stay, runs of
-/// connectors keep all but the last.
+/// xstrings v1.5.0's `ToPascalCase`: `http_server` → `HttpServer`; leading connectors stay,
+/// runs of connectors keep all but the last, and a word that starts upper case has the rest
+/// of its upper-case run lowered (`hello WORLD` → `HelloWorld`).
 pub(crate) fn to_pascal_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
+    let mut first_upper = false;
     let mut r0 = None;
     for c in chars.by_ref() {
         if !is_connector(c) {
+            first_upper = c.is_uppercase();
             r0 = Some(upper_char(c));
             break;
         }
@@ -313,8 +320,16 @@ pub(crate) fn to_pascal_case(s: &str) -> String {
             continue;
         }
         if is_connector(r1) {
+            first_upper = r0.is_uppercase();
             r0 = upper_char(r0);
         } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = lower_char(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
             out.push(r1);
         }
     }
@@ -354,6 +369,7 @@ mod tests {
         assert_eq!(to_pascal_case("all"), "All");
         assert_eq!(to_pascal_case("a"), "A");
         assert_eq!(to_pascal_case("__"), "__");
+        assert_eq!(to_pascal_case("hello WORLD"), "HelloWorld");
     }
 
     #[test]
