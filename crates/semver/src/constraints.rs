@@ -7,7 +7,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::quote::go_quote;
 use crate::version::compare_prerelease;
 use crate::{Error, Version};
 
@@ -184,8 +183,7 @@ fn is_x(s: &str) -> bool {
 
 fn prerelease_violation(v: &Version) -> Violation {
     Violation(format!(
-        "{} is a prerelease version and the constraint is only looking for release versions",
-        go_quote(&v.to_string())
+        "{v} is a prerelease version and the constraint is only looking for release versions"
     ))
 }
 
@@ -236,11 +234,7 @@ impl Constraint {
     }
 
     fn fail(&self, v: &Version, relation: &str) -> Result<(), Violation> {
-        Err(Violation(format!(
-            "{} {relation} {}",
-            go_quote(&v.to_string()),
-            go_quote(&self.orig)
-        )))
+        Err(Violation(format!("{v} {relation} {}", self.orig)))
     }
 
     /// Checks `v` against this constraint; `include_pre` says whether prereleases may match.
@@ -550,11 +544,11 @@ mod tests {
         }
         assert_eq!(
             Constraints::parse("badConstraint").unwrap_err().to_string(),
-            "improper constraint: \"badConstraint\""
+            "improper constraint: badConstraint"
         );
         assert_eq!(
             Constraints::parse(">1 || foo").unwrap_err().to_string(),
-            "improper constraint: \" foo\""
+            "improper constraint:  foo"
         );
     }
 
@@ -576,32 +570,29 @@ mod tests {
             }
         };
         assert_eq!(reasons(">= 1.0", "1.2.0"), Vec::<String>::new());
-        assert_eq!(
-            reasons("<= 1.1", "1.2.0"),
-            ["\"1.2.0\" is greater than \"1.1\""]
-        );
-        assert_eq!(reasons("!=4.1", "4.1.0"), ["\"4.1.0\" is equal to \"4.1\""]);
+        assert_eq!(reasons("<= 1.1", "1.2.0"), ["1.2.0 is greater than 1.1"]);
+        assert_eq!(reasons("!=4.1", "4.1.0"), ["4.1.0 is equal to 4.1"]);
         assert_eq!(
             reasons("^1.x", "2.1.1"),
-            ["\"2.1.1\" does not have same major version as \"1.x\""]
+            ["2.1.1 does not have same major version as 1.x"]
         );
         assert_eq!(
             reasons("^0.2", "0.3.0"),
             [
-                "\"0.3.0\" does not have same minor version as \"0.2\". Expected minor versions to match when constraint major version is 0"
+                "0.3.0 does not have same minor version as 0.2. Expected minor versions to match when constraint major version is 0"
             ]
         );
         assert_eq!(
             reasons(">1, <2 || >3", "1.0.0-beta"),
             [
-                "\"1.0.0-beta\" is a prerelease version and the constraint is only looking for release versions"
+                "1.0.0-beta is a prerelease version and the constraint is only looking for release versions"
             ]
         );
         assert_eq!(
             reasons("~1.2.3 || 3.x", "2.0.0"),
             [
-                "\"2.0.0\" does not have same major version as \"1.2.3\"",
-                "\"2.0.0\" is less than \"3.x\""
+                "2.0.0 does not have same major version as 1.2.3",
+                "2.0.0 is less than 3.x"
             ]
         );
     }

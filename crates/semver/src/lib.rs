@@ -4,10 +4,10 @@
 //! parsing (`v1`, `1.2`, leading zeros), its constraint grammar (`||`, comma or space for AND,
 //! `= != > < >= <= ~ ~> ^`, `x`/`X`/`*` wildcards, hyphen ranges) and its prerelease rule: a
 //! constraint group without a prerelease never matches a prerelease version, so
-//! `>= 1.20.0-0` is the way to accept `1.27.3-eks-a5565ad`. Error texts are Masterminds' own.
+//! `>= 1.20.0-0` is the way to accept `1.27.3-eks-a5565ad`. Error texts are those of
+//! Masterminds v3.4.0, the release Helm 4.1 ships (unquoted versions and constraints).
 
 mod constraints;
-mod quote;
 mod version;
 
 pub use constraints::{Constraints, Violation};
@@ -36,7 +36,7 @@ pub enum Error {
     InvalidPrerelease,
     /// A numeric segment does not fit in 64 bits (the text is Go's `strconv` error); `wrapped`
     /// adds the lenient parser's `error parsing version segment: ` prefix.
-    #[error("{}strconv.ParseUint: parsing {}: value out of range", if *.wrapped { "error parsing version segment: " } else { "" }, quote::go_quote(.segment))]
+    #[error("{}strconv.ParseUint: parsing \"{}\": value out of range", if *.wrapped { "error parsing version segment: " } else { "" }, .segment)]
     SegmentOutOfRange {
         /// The digits that overflowed.
         segment: String,
@@ -44,7 +44,7 @@ pub enum Error {
         wrapped: bool,
     },
     /// A constraint (or an OR-group of constraints) does not follow the grammar.
-    #[error("improper constraint: {}", quote::go_quote(.0))]
+    #[error("improper constraint: {0}")]
     ImproperConstraint(String),
     /// A constraint matched the grammar but its version could not be built.
     #[error("constraint parser error")]
