@@ -1,9 +1,11 @@
 //! TOML as Helm sees it: `toToml` writes values with BurntSushi/toml v1.6's encoder (keys
 //! sorted, plain values before tables, two-space indentation of nested tables, Go's float
-//! format), and `fromToml` reads a document into a map (integers as int64, floats as float64).
+//! format), and `fromToml` reads a document with a port of BurntSushi's lexer and parser into
+//! a map (integers as int64, floats as float64), with its error texts.
 
 mod decode;
 mod encode;
+mod lex;
 
 pub use decode::from_toml;
 pub use encode::to_toml;
