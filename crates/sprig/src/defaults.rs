@@ -74,10 +74,24 @@ pub(crate) fn from_json(s: &str) -> Result<Value, String> {
                 .chars()
                 .nth(e.column().saturating_sub(1))
                 .unwrap_or(' ');
-            Err(format!(
-                "invalid character {} looking for beginning of value",
-                quote_char(c)
-            ))
+            let msg = e.to_string();
+            let context = [
+                (
+                    "key must be a string",
+                    "looking for beginning of object key string",
+                ),
+                ("expected `:`", "after object key"),
+                ("expected `,` or `}`", "after object key:value pair"),
+                ("expected `,` or `]`", "after array element"),
+                ("trailing characters", "after top-level value"),
+                ("control character", "in string literal"),
+                ("invalid escape", "in string escape code"),
+                ("invalid number", "in numeric literal"),
+            ]
+            .iter()
+            .find(|(serde, _)| msg.starts_with(serde))
+            .map_or("looking for beginning of value", |(_, go)| go);
+            Err(format!("invalid character {} {context}", quote_char(c)))
         }
     }
 }

@@ -78,15 +78,60 @@ pub(crate) fn register_all(m: &mut FuncMap) {
 /// Compiles a Go regular expression; the error reads like Go's (`error parsing regexp: ...`).
 fn compile(pattern: &str) -> Result<Regex, String> {
     Regex::new(&translate(pattern)).map_err(|e| {
-        let text = e.to_string();
-        let last = text
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim_start_matches("error: ");
-        format!("error parsing regexp: {last}: `{pattern}`")
+        let (code, expr) = go_syntax_error(pattern).unwrap_or_else(|| {
+            let text = e.to_string();
+            let last = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            (
+                last.trim_start_matches("error: ").to_owned(),
+                pattern.to_owned(),
+            )
+        });
+        format!("error parsing regexp: {code}: `{expr}`")
     })
+}
+
+/// Go's `regexp/syntax` error code and offending text for a pattern the parser rejects.
+fn go_syntax_error(pattern: &str) -> Option<(String, String)> {
+    use regex_syntax::ast::ErrorKind as K;
+    let err = regex_syntax::ast::parse::Parser::new()
+        .parse(pattern)
+        .err()?;
+    let span = err.span();
+    let text = pattern
+        .get(span.start.offset..span.end.offset)
+        .unwrap_or(pattern);
+    let (code, expr) = match err.kind() {
+        K::GroupUnclosed => ("missing closing )", pattern),
+        K::GroupUnopened => ("unexpected )", pattern),
+        K::ClassUnclosed => ("missing closing ]", &pattern[span.start.offset..]),
+        K::RepetitionMissing => {
+            let op = pattern[span.start.offset..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            let end = span.end.offset.max(span.start.offset + op);
+            (
+                "missing argument to repetition operator",
+                &pattern[span.start.offset..end],
+            )
+        }
+        K::EscapeUnrecognized => ("invalid escape sequence", text),
+        K::EscapeUnexpectedEof => ("trailing backslash at end of expression", ""),
+        K::ClassRangeInvalid => ("invalid character class range", text),
+        K::RepetitionCountInvalid | K::RepetitionCountDecimalEmpty => {
+            ("invalid repeat count", text)
+        }
+        K::GroupNameDuplicate { .. } => ("duplicate capture group name", text),
+        K::GroupNameEmpty | K::GroupNameInvalid | K::GroupNameUnexpectedEof => {
+            ("invalid named capture", text)
+        }
+        _ => ("invalid or unsupported Perl syntax", text),
+    };
+    Some((code.to_owned(), expr.to_owned()))
 }
 
 /// `regexp.MustCompile`: a bad pattern panics with Go's text.
