@@ -11,6 +11,8 @@ use base64::Engine as _;
 use slipway_value::Value;
 use slipway_value::fmt::format_float;
 
+use crate::gotime::GoTime;
+
 /// Why a value cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JsonError {
@@ -78,7 +80,15 @@ fn encode(out: &mut String, v: &Value, escape_html: bool, depth: usize) -> Resul
             }
             out.push('}');
         }
-        Value::Object(o) => encode(out, &o.to_data(), escape_html, depth + 1)?,
+        Value::Object(o) => match o.as_any().and_then(|a| a.downcast_ref::<GoTime>()) {
+            // time.Time's MarshalJSON: RFC 3339 with nanoseconds.
+            Some(t) => string(
+                out,
+                &t.format("2006-01-02T15:04:05.999999999Z07:00"),
+                escape_html,
+            ),
+            None => encode(out, &o.to_data(), escape_html, depth + 1)?,
+        },
     }
     Ok(())
 }
@@ -227,6 +237,14 @@ mod tests {
                 .to_string(),
             "json: unsupported value: NaN"
         );
+    }
+
+    #[test]
+    fn times_marshal_as_rfc3339() {
+        let t = GoTime::from_unix(1560458379)
+            .in_zone("Asia/Tokyo")
+            .into_value();
+        assert_eq!(marshal(&t, true).unwrap(), "\"2019-06-14T05:39:39+09:00\"");
     }
 
     #[test]
