@@ -18,11 +18,20 @@ pub(crate) fn strval(v: &Value) -> String {
 pub(crate) fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(n) => *n,
-        Value::Float(f) => *f as i64,
+        Value::Float(f) => float_to_int(*f),
         Value::Bool(b) => i64::from(*b),
         Value::String(s) if !s.is_empty() => parse_int(trim_zero_decimal(s), 0).unwrap_or(0),
         _ => 0,
     }
+}
+
+/// Go's `int64(f)` on amd64: truncation, with NaN and out-of-range values giving the
+/// "integer indefinite" `-9223372036854775808`.
+pub(crate) fn float_to_int(f: f64) -> i64 {
+    if f.is_nan() || !(-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+        return i64::MIN;
+    }
+    f as i64
 }
 
 /// `cast.ToFloat64`: numbers convert, booleans are 0/1, strings parse as Go floats, anything
@@ -186,6 +195,7 @@ mod tests {
         assert_eq!(to_int64(&Value::string("1_000")), 1000);
         assert_eq!(to_int64(&Value::string("abc")), 0);
         assert_eq!(to_int64(&Value::Float(-3.9)), -3);
+        assert_eq!(to_int64(&Value::Float(1e20)), i64::MIN);
         assert_eq!(to_int64(&Value::Bool(true)), 1);
         assert_eq!(to_int64(&Value::Nil), 0);
     }
