@@ -79,7 +79,7 @@ enum At<'t> {
 /// One executing template (Go's `state` minus the writer).
 struct Frame<'t> {
     tree: &'t Tree,
-    vars: Vec<(Arc<str>, Val)>,
+    vars: Vec<(&'t str, Val)>,
     at: At<'t>,
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn execute(
     let mut ex = Exec { set, state, depth };
     let mut fr = Frame {
         tree,
-        vars: vec![(Arc::from("$"), dot.clone())],
+        vars: vec![("$", dot.clone())],
         at: At::None,
     };
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
@@ -133,6 +133,7 @@ impl<'t> Frame<'t> {
                 let mut s = String::new();
                 Printer {
                     quote_text: false,
+                    text: &self.tree.text,
                     left: &self.tree.left_delim,
                     right: &self.tree.right_delim,
                 }
@@ -234,7 +235,7 @@ impl<'s> Exec<'s> {
     ) -> EResult<Flow> {
         fr.at = At::Node(node);
         match node {
-            Node::Text { text, .. } => out.push_str(text),
+            Node::Text { pos, end } => out.push_str(&fr.tree.text[*pos..*end]),
             Node::Action { pipe, .. } => {
                 let val = self.eval_pipeline(fr, dot, pipe)?;
                 if pipe.decl.is_empty() {
@@ -443,7 +444,7 @@ impl<'s> Exec<'s> {
         self.depth += 1;
         let mut inner = Frame {
             tree: &tree,
-            vars: vec![(Arc::from("$"), new_dot.clone())],
+            vars: vec![("$", new_dot.clone())],
             at: At::None,
         };
         let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
@@ -467,7 +468,7 @@ impl<'s> Exec<'s> {
             if pipe.is_assign {
                 fr.set_var(&var.ident[0], value.clone())?;
             } else {
-                fr.vars.push((var.ident[0].clone(), value.clone()));
+                fr.vars.push((&var.ident[0], value.clone()));
             }
         }
         Ok(value)

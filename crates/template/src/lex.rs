@@ -152,6 +152,20 @@ fn is_alphanumeric(c: char) -> bool {
     c == '_' || c.is_alphabetic() || c.is_numeric()
 }
 
+/// The first occurrence of `delim` in `hay` (searching for its first character with memchr).
+fn find_delim(hay: &str, delim: &str) -> Option<usize> {
+    let first = delim.chars().next()?;
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(first) {
+        let at = from + i;
+        if hay[at..].starts_with(delim) {
+            return Some(at);
+        }
+        from = at + first.len_utf8();
+    }
+    None
+}
+
 fn has_left_trim_marker(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
@@ -323,7 +337,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.input[self.pos..].find(self.left_delim) {
+        if let Some(x) = find_delim(&self.input[self.pos..], self.left_delim) {
             if x > 0 {
                 self.pos += x;
                 let mut trim = 0;

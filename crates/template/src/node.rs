@@ -38,9 +38,10 @@ impl Drop for Tree {
 /// A control or text node of a template body.
 #[derive(Debug)]
 pub(crate) enum Node {
+    /// Text: the bytes `pos..end` of the tree's text.
     Text {
         pos: usize,
-        text: Arc<str>,
+        end: usize,
     },
     Action {
         pos: usize,
@@ -165,6 +166,8 @@ impl Arg {
 #[derive(Clone, Copy)]
 pub(crate) struct Printer<'a> {
     pub quote_text: bool,
+    /// The tree's text (text nodes are ranges of it).
+    pub text: &'a str,
     pub left: &'a str,
     pub right: &'a str,
 }
@@ -178,7 +181,8 @@ impl Printer<'_> {
 
     pub fn node(&self, out: &mut String, node: &Node) {
         match node {
-            Node::Text { text, .. } => {
+            Node::Text { pos, end } => {
+                let text = &self.text[*pos..*end];
                 if self.quote_text {
                     out.push_str(&slipway_value::fmt::quote(text));
                 } else {

@@ -31,19 +31,10 @@ struct TreeState {
     stack_depth: usize,
 }
 
-impl TreeState {
-    fn new() -> Self {
-        TreeState {
-            vars: vec![Arc::from("$")],
-            action_line: 0,
-            range_depth: 0,
-            stack_depth: 0,
-        }
-    }
-}
-
 struct Parser<'a, 'f> {
     lex: Lexer<'a>,
+    /// The text being parsed (token values are slices of it).
+    src: &'a str,
     token: [Option<Item<'a>>; 3],
     peek_count: usize,
     st: TreeState,
@@ -53,6 +44,8 @@ struct Parser<'a, 'f> {
     left: Arc<str>,
     right: Arc<str>,
     trees: Vec<Tree>,
+    /// Names seen so far, shared between nodes.
+    names: std::collections::HashMap<&'a str, Arc<str>, FxBuild>,
     /// Nesting depth reached by the current tree.
     depth: usize,
     max_depth: usize,
@@ -73,18 +66,26 @@ pub(crate) fn parse(
     lex.continue_ok = !has_func("continue");
     let mut p = Parser {
         lex,
+        src: text,
         token: [None, None, None],
         peek_count: 0,
-        st: TreeState::new(),
+        st: TreeState {
+            vars: Vec::new(),
+            action_line: 0,
+            range_depth: 0,
+            stack_depth: 0,
+        },
         has_func,
         parse_name: Arc::from(name),
         text: Arc::from(text),
         left: Arc::from(left),
         right: Arc::from(right),
         trees: Vec::new(),
+        names: std::collections::HashMap::default(),
         depth: 0,
         max_depth: 0,
     };
+    p.st = p.tree_state();
     let root = p.parse_top()?;
     let tree = p.make_tree(Arc::from(name), root);
     p.add(tree)?;
@@ -92,9 +93,9 @@ pub(crate) fn parse(
 }
 
 /// Go's `IsEmptyTree` for a node list.
-pub(crate) fn is_empty_tree(nodes: &[Node]) -> bool {
+pub(crate) fn is_empty_tree(text: &str, nodes: &[Node]) -> bool {
     nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim_matches(is_go_space).is_empty(),
+        Node::Text { pos, end } => text[*pos..*end].trim_matches(is_go_space).is_empty(),
         _ => false,
     })
 }
@@ -105,6 +106,32 @@ fn is_go_space(c: char) -> bool {
 }
 
 impl<'a> Parser<'a, '_> {
+    /// A shared copy of `s` (field, variable and function names repeat a lot).
+    fn intern(&mut self, s: &'a str) -> Arc<str> {
+        self.names.entry(s).or_insert_with(|| Arc::from(s)).clone()
+    }
+
+    fn new_variable(&mut self, pos: usize, ident: &'a str) -> Variable {
+        Variable {
+            pos,
+            ident: ident.split('.').map(|s| self.intern(s)).collect(),
+        }
+    }
+
+    /// The input text of a (non-error) token, with the input's lifetime.
+    fn token_text(&self, item: &Item<'_>) -> &'a str {
+        &self.src[item.pos..item.pos + item.val.len()]
+    }
+
+    fn tree_state(&mut self) -> TreeState {
+        TreeState {
+            vars: vec![self.intern("$")],
+            action_line: 0,
+            range_depth: 0,
+            stack_depth: 0,
+        }
+    }
+
     fn make_tree(&mut self, name: Arc<str>, root: Vec<Node>) -> Tree {
         let depth = std::mem::take(&mut self.max_depth);
         Tree {
@@ -121,11 +148,11 @@ impl<'a> Parser<'a, '_> {
     /// Go's `Tree.add`: installs a tree, refusing a second non-empty definition.
     fn add(&mut self, tree: Tree) -> PResult<()> {
         if let Some(i) = self.trees.iter().position(|t| t.name == tree.name) {
-            if is_empty_tree(&self.trees[i].root) {
+            if is_empty_tree(&self.text, &self.trees[i].root) {
                 self.trees[i] = tree;
                 return Ok(());
             }
-            if !is_empty_tree(&tree.root) {
+            if !is_empty_tree(&self.text, &tree.root) {
                 return Err(self.error(format!(
                     "template: multiple definition of template {}",
                     slipway_value::fmt::quote(&tree.name)
@@ -261,7 +288,10 @@ impl<'a> Parser<'a, '_> {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().typ == ItemType::Define {
-                    let outer = std::mem::replace(&mut self.st, TreeState::new());
+                    let outer = {
+                        let fresh = self.tree_state();
+                        std::mem::replace(&mut self.st, fresh)
+                    };
                     let outer_depth = std::mem::take(&mut self.max_depth);
                     let res = self.parse_definition();
                     self.st = outer;
@@ -332,7 +362,7 @@ impl<'a> Parser<'a, '_> {
         match token.typ {
             ItemType::Text => Ok(Parsed1::Node(Node::Text {
                 pos: token.pos,
-                text: Arc::from(&*token.val),
+                end: token.pos + token.val.len(),
             })),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
@@ -409,13 +439,17 @@ impl<'a> Parser<'a, '_> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(new_variable(v.pos, &v.val));
-                self.st.vars.push(Arc::from(&*v.val));
+                let name = self.token_text(&v);
+                let var = self.new_variable(v.pos, name);
+                self.st.vars.push(var.ident[0].clone());
+                pipe.decl.push(var);
                 break;
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(new_variable(v.pos, &v.val));
-                self.st.vars.push(Arc::from(&*v.val));
+                let name = self.token_text(&v);
+                let var = self.new_variable(v.pos, name);
+                self.st.vars.push(var.ident[0].clone());
+                pipe.decl.push(var);
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -558,7 +592,10 @@ impl<'a> Parser<'a, '_> {
         let token = self.next_non_space();
         let name = self.parse_template_name(&token, context)?;
         let pipe = self.pipeline(context, ItemType::RightDelim)?;
-        let outer = std::mem::replace(&mut self.st, TreeState::new());
+        let outer = {
+            let fresh = self.tree_state();
+            std::mem::replace(&mut self.st, fresh)
+        };
         let outer_depth = std::mem::take(&mut self.max_depth);
         let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.item_list());
         let res = res.and_then(|(list, end)| {
@@ -642,7 +679,8 @@ impl<'a> Parser<'a, '_> {
         let mut fields: Vec<Arc<str>> = Vec::new();
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            fields.push(Arc::from(&f.val[1..]));
+            let name = self.token_text(&f);
+            fields.push(self.intern(&name[1..]));
         }
         Ok(Some(match node {
             Arg::Field { ident, .. } => {
@@ -692,13 +730,17 @@ impl<'a> Parser<'a, '_> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: Arc::from(&*token.val),
+                    name: {
+                        let name = self.token_text(&token);
+                        self.intern(name)
+                    },
                 }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                let v = new_variable(pos, &token.val);
+                let name = self.token_text(&token);
+                let v = self.new_variable(pos, name);
                 if !self.st.vars.iter().any(|n| **n == *v.ident[0]) {
                     return Err(self.error(format!(
                         "undefined variable {}",
@@ -709,7 +751,10 @@ impl<'a> Parser<'a, '_> {
             }
             ItemType::Field => Arg::Field {
                 pos,
-                ident: token.val[1..].split('.').map(Arc::from).collect(),
+                ident: {
+                    let name = self.token_text(&token);
+                    name[1..].split('.').map(|s| self.intern(s)).collect()
+                },
             },
             ItemType::Bool => Arg::Bool {
                 pos,
@@ -731,7 +776,10 @@ impl<'a> Parser<'a, '_> {
                 let s = strconv::unquote(&token.val).map_err(|e| self.error(e.into()))?;
                 Arg::String {
                     pos,
-                    quoted: Arc::from(&*token.val),
+                    quoted: {
+                        let quoted = self.token_text(&token);
+                        self.intern(quoted)
+                    },
                     text: Arc::from(s),
                 }
             }
@@ -748,13 +796,6 @@ enum Parsed1 {
     Node(Node),
     End,
     Else(usize),
-}
-
-fn new_variable(pos: usize, ident: &str) -> Variable {
-    Variable {
-        pos,
-        ident: ident.split('.').map(Arc::from).collect(),
-    }
 }
 
 /// Go's `newNumber`: every type that can represent the literal.
@@ -854,5 +895,34 @@ fn simplify_complex(n: &mut Number) {
             n.int = Some(re as i64);
         }
         n.is_uint = re.fract() == 0.0 && (0.0..1.8e19).contains(&re);
+    }
+}
+
+/// A small, fast hasher for the parser's name table (FxHash's multiply-rotate scheme).
+#[derive(Default, Clone, Copy)]
+struct FxBuild;
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = FxHasher;
+
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

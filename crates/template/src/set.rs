@@ -158,6 +158,7 @@ impl Template {
         let mut out = String::new();
         crate::node::Printer {
             quote_text,
+            text: &self.tree.text,
             left: &self.tree.left_delim,
             right: &self.tree.right_delim,
         }
@@ -263,7 +264,8 @@ impl TemplateSet {
             if *tree.name == *name {
                 main = Some(tree.clone());
             }
-            let keep_old = parse::is_empty_tree(&tree.root) && self.lookup(&tree.name).is_some();
+            let keep_old =
+                parse::is_empty_tree(&tree.text, &tree.root) && self.lookup(&tree.name).is_some();
             if !keep_old {
                 self.layer_mut().map.insert(tree.name.clone(), tree);
             }

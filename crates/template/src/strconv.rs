@@ -92,6 +92,9 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
             if body.contains('\n') {
                 return Err(INVALID_SYNTAX);
             }
+            if !body.contains(['\\', '"']) {
+                return Ok(body.to_owned());
+            }
             let mut out = String::with_capacity(body.len());
             let mut rest = body;
             while !rest.is_empty() {
@@ -141,6 +144,12 @@ fn underscore_ok(s: &str) -> bool {
 
 /// Splits an integer literal into (negative, radix, digits) per Go's base-0 rules.
 fn int_parts(s: &str) -> Option<(bool, u32, String)> {
+    if !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s.len() == 1 || !s.starts_with('0'))
+    {
+        return Some((false, 10, s.to_owned()));
+    }
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),

@@ -137,3 +137,70 @@ fn unknown_template_names_the_set() {
         r#"template: no template "nope" associated with template "gotpl""#
     );
 }
+
+/// A host object like Helm's `.Files` / `.Capabilities.APIVersions`.
+struct Host;
+
+impl slipway_value::Object for Host {
+    fn type_name(&self) -> &str {
+        "chart.Files"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        (name == "Name").then(|| Value::from("files"))
+    }
+
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        match name {
+            "Get" => Some(Ok(Value::from(format!(
+                "content of {}",
+                args.first().and_then(Value::as_str).unwrap_or_default()
+            )))),
+            "Fail" => Some(Err("boom".into())),
+            _ => None,
+        }
+    }
+}
+
+#[test]
+fn object_fields_and_methods_work_in_chains_and_pipelines() {
+    let mut d = slipway_value::Map::new();
+    d.insert("Files".into(), Value::Object(Arc::new(Host)));
+    let d = Value::dict(d);
+    let mut set = TemplateSet::new();
+    set.parse(
+        "t",
+        r#"{{.Files.Name}} {{.Files.Get "a.txt"}} {{"b" | .Files.Get}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        render(&set, "t", &d).unwrap(),
+        "files content of a.txt content of b"
+    );
+    set.parse("e", r#"{{.Files.Fail 1}}"#).unwrap();
+    assert_eq!(
+        render(&set, "e", &d).unwrap_err(),
+        r#"template: e:1:8: executing "e" at <.Files.Fail>: error calling Fail: boom"#
+    );
+    set.parse("n", r#"{{.Files.Nope}}"#).unwrap();
+    assert_eq!(
+        render(&set, "n", &d).unwrap_err(),
+        r#"template: n:1:8: executing "n" at <.Files.Nope>: can't evaluate field Nope in type interface {}"#
+    );
+}
+
+#[test]
+fn sets_are_send_and_sync() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<TemplateSet>();
+}
+
+#[test]
+fn a_function_named_break_turns_the_keyword_off() {
+    let mut funcs = slipway_value::FuncMap::new();
+    let f: slipway_value::Func = Arc::new(|_: &[Value]| Ok(Value::from("fn")));
+    funcs.insert("break", f);
+    let mut set = TemplateSet::new().with_funcs(funcs);
+    set.parse("t", "{{break}}").unwrap();
+    assert_eq!(render(&set, "t", &Value::Nil).unwrap(), "fn");
+}
