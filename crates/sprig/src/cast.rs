@@ -28,7 +28,9 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
 /// Go's `int64(f)` on amd64: truncation, with NaN and out-of-range values giving the
 /// "integer indefinite" `-9223372036854775808`.
 pub(crate) fn float_to_int(f: f64) -> i64 {
-    if f.is_nan() || !(-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+    // -2^63 and 2^63 are exact floats.
+    let min = i64::MIN as f64;
+    if f.is_nan() || !(min..-min).contains(&f) {
         return i64::MIN;
     }
     f as i64
