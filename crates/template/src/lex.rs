@@ -205,9 +205,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let Some(c) = self.input[self.pos..].chars().next() else {
-            self.at_eof = true;
-            return None;
+        let c = match self.input.as_bytes().get(self.pos) {
+            None => {
+                self.at_eof = true;
+                return None;
+            }
+            Some(&b) if b.is_ascii() => b as char,
+            Some(_) => self.input[self.pos..].chars().next()?,
         };
         self.pos += c.len_utf8();
         if c == '\n' {
@@ -223,9 +227,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn backup(&mut self) {
-        if !self.at_eof
-            && let Some(c) = self.input[..self.pos].chars().next_back()
-        {
+        if self.at_eof || self.pos == 0 {
+            return;
+        }
+        let last = self.input.as_bytes()[self.pos - 1];
+        if last.is_ascii() {
+            self.pos -= 1;
+            if last == b'\n' {
+                self.line -= 1;
+            }
+        } else if let Some(c) = self.input[..self.pos].chars().next_back() {
             self.pos -= c.len_utf8();
             if c == '\n' {
                 self.line -= 1;
@@ -366,11 +377,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = &self.input[self.pos..];
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+        let rest = &self.input.as_bytes()[self.pos..];
+        let delim = self.right_delim.as_bytes();
+        if rest.len() >= TRIM_MARKER_LEN + delim.len()
+            && is_space(rest[0] as char)
+            && rest[1] == b'-'
+            && &rest[TRIM_MARKER_LEN..TRIM_MARKER_LEN + delim.len()] == delim
+        {
             return (true, true);
         }
-        (rest.starts_with(self.right_delim), false)
+        (
+            rest.len() >= delim.len() && &rest[..delim.len()] == delim,
+            false,
+        )
     }
 
     fn lex_left_delim(&mut self) -> Option<State> {
