@@ -4,7 +4,7 @@
 //! Keys come out in the PEM forms Go's `crypto/x509` writes (`RSA PRIVATE KEY` PKCS#1,
 //! `EC PRIVATE KEY` SEC 1, `PRIVATE KEY` PKCS#8 for Ed25519); certificates carry Sprig's
 //! template (random 128-bit serial, CN subject, key usages, server and client auth).
-//! DSA keys, which Go still generates, are not supported.
+//! DSA keys can be generated (`genPrivateKey "dsa"`) but, as in Go, not used to sign.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub(crate) fn register_all(m: &mut FuncMap) {
             }
             "ecdsa" => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
             "ed25519" => KeyPair::generate_for(&rcgen::PKCS_ED25519),
-            "dsa" => return Ok("failed to generate dsa params: DSA keys are not supported".into()),
+            "dsa" => return Ok(pem_encode("DSA PRIVATE KEY", &crate::dsa::generate_der()).into()),
             other => return Ok(format!("Unknown type {other}").into()),
         };
         Ok(match generated {
@@ -119,12 +119,13 @@ fn certificate(cert: String, key: String) -> Value {
     Value::Object(Arc::new(Certificate { cert, key }))
 }
 
-fn rsa_2048() -> Result<KeyPair, FuncError> {
+fn rsa_2048() -> Result<Key, FuncError> {
     KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
+        .map(Key::Pair)
         .map_err(|e| failed(format!("error generating rsa key: {e}")))
 }
 
-fn pem_key_arg(pem: &str) -> Result<KeyPair, FuncError> {
+fn pem_key_arg(pem: &str) -> Result<Key, FuncError> {
     parse_private_key_pem(pem).map_err(|e| failed(format!("parsing private key: {e}")))
 }
 
@@ -235,23 +236,43 @@ fn sec1_with_curve(inner: &[u8], public: &[u8]) -> Vec<u8> {
     der::encode(0x30, &body)
 }
 
+/// A parsed private key: one that can sign, or a DSA key (Go parses those but cannot make
+/// certificates with them).
+enum Key {
+    Pair(KeyPair),
+    Dsa,
+}
+
+const NOT_A_SIGNER: &str =
+    "error creating certificate: x509: certificate private key does not implement crypto.Signer";
+
 /// Sprig's `parsePrivateKeyPEM` with its error texts.
-fn parse_private_key_pem(pem: &str) -> Result<KeyPair, String> {
+fn parse_private_key_pem(pem: &str) -> Result<Key, String> {
     let (label, bytes) = pem_decode(pem).ok_or("no PEM data in input")?;
     if label == "PRIVATE KEY" {
-        return KeyPair::try_from(bytes.as_slice()).map_err(|e| {
-            format!("decoding PEM as PKCS#8: x509: failed to parse private key: {e}")
-        });
+        return KeyPair::try_from(bytes.as_slice())
+            .map(Key::Pair)
+            .map_err(|e| {
+                format!("decoding PEM as PKCS#8: x509: failed to parse private key: {e}")
+            });
     }
     let Some(kind) = label.strip_suffix(" PRIVATE KEY") else {
         return Err(format!("no private key data in PEM block of type {label}"));
     };
     match kind {
         "RSA" => KeyPair::try_from(bytes.as_slice())
+            .map(Key::Pair)
             .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
         "EC" => KeyPair::try_from(bytes.as_slice())
+            .map(Key::Pair)
             .map_err(|e| format!("parsing EC private key from PEM: {e}")),
-        "DSA" => Err("parsing DSA private key from PEM: DSA keys are not supported".to_owned()),
+        "DSA" => {
+            let ints = der::elements(&bytes)
+                .and_then(|outer| der::elements(outer.first()?.content))
+                .filter(|items| items.len() == 6 && items.iter().all(|e| e.tag == 0x02));
+            ints.map(|_| Key::Dsa)
+                .ok_or_else(|| "parsing DSA private key from PEM: asn1: structure error".to_owned())
+        }
         _ => Err(format!("invalid private key type {label}")),
     }
 }
@@ -274,7 +295,7 @@ fn issue(
     ips: &[Value],
     dns: &[Value],
     days: i64,
-    key: KeyPair,
+    key: Key,
     ca: Option<(String, String)>,
     is_ca: bool,
 ) -> Result<Value, FuncError> {
@@ -325,8 +346,6 @@ fn issue(
         ExtendedKeyUsagePurpose::ServerAuth,
         ExtendedKeyUsagePurpose::ClientAuth,
     ];
-    params.key_identifier_method =
-        KeyIdMethod::PreSpecified(sha1::Sha1::digest(key.public_key_raw()).to_vec());
     if is_ca {
         params.key_usages.push(KeyUsagePurpose::KeyCertSign);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -334,8 +353,19 @@ fn issue(
         params.is_ca = IsCa::ExplicitNoCa;
     }
     let creating = |e: rcgen::Error| failed(format!("error creating certificate: {e}"));
-    let cert = match ca {
-        None => params.self_signed(&key).map_err(creating)?,
+    let signee = match &key {
+        Key::Pair(kp) => Some(kp),
+        Key::Dsa => None,
+    };
+    if let Some(kp) = signee {
+        params.key_identifier_method =
+            KeyIdMethod::PreSpecified(sha1::Sha1::digest(kp.public_key_raw()).to_vec());
+    }
+    let (cert, kp) = match ca {
+        None => {
+            let kp = signee.ok_or_else(|| failed(NOT_A_SIGNER))?;
+            (params.self_signed(kp).map_err(creating)?, kp)
+        }
         Some((ca_cert, ca_key)) => {
             let (_, ca_der) =
                 pem_decode(&ca_cert).ok_or_else(|| failed("unable to decode certificate"))?;
@@ -346,14 +376,22 @@ fn issue(
             })?;
             let signer = parse_private_key_pem(&ca_key)
                 .map_err(|e| failed(format!("error parsing private key: {e}")))?;
+            let Key::Pair(signer) = signer else {
+                return Err(failed(NOT_A_SIGNER));
+            };
+            let kp = signee.ok_or_else(|| {
+                failed(
+                    "error creating certificate: x509: unsupported public key type: *dsa.PublicKey",
+                )
+            })?;
             let issuer = Issuer::from_ca_cert_der(&ca_der.into(), signer).map_err(creating)?;
             params.use_authority_key_identifier_extension = true;
-            params.signed_by(&key, &issuer).map_err(creating)?
+            (params.signed_by(kp, &issuer).map_err(creating)?, kp)
         }
     };
     Ok(certificate(
         pem_encode("CERTIFICATE", cert.der()),
-        go_key_pem(&key),
+        go_key_pem(kp),
     ))
 }
 

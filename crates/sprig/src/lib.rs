@@ -18,6 +18,7 @@ mod decimal;
 mod defaults;
 mod der;
 mod dicts;
+mod dsa;
 pub mod duration;
 mod encoding;
 pub mod gotime;
