@@ -46,6 +46,28 @@ pub fn oracle(name: &str, test: &str) -> Option<PathBuf> {
     found
 }
 
+/// Renders a one-template chart through `helm template x`: `template` becomes
+/// `templates/t.yaml` and `values` the chart's `values.yaml`. Returns stdout, or on failure the
+/// first line of stderr (Helm's `Error: ...` line).
+pub fn helm_template_one(helm: &Path, template: &str, values: &str) -> Result<String, String> {
+    let chart = ScratchDir::new("helm-one");
+    chart.write_files([
+        ("Chart.yaml", "apiVersion: v2\nname: hc\nversion: 0.1.0\n"),
+        ("templates/t.yaml", template),
+        ("values.yaml", values),
+    ]);
+    let out = std::process::Command::new(helm)
+        .args(["template", "x"])
+        .arg(chart.path())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", helm.display()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(stderr.lines().next().unwrap_or_default().to_owned());
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("helm printed invalid UTF-8: {e}"))
+}
+
 /// A fresh, empty scratch directory under the system temp dir, removed on drop.
 pub struct ScratchDir(PathBuf);
 

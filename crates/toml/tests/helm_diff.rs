@@ -2,47 +2,15 @@
 //! a values file goes through Helm and through us, outputs must be byte-identical. Skipped
 //! with a notice when `helm` is absent, unless `SLIPWAY_REQUIRE_ORACLES=1`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use slipway_toml::{helm_from_toml, helm_to_toml, to_toml};
 use slipway_value::Value;
 
-fn helm() -> Option<PathBuf> {
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    if tools.is_file() {
-        return Some(tools);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("helm"))
-        .find(|p| p.is_file())
-}
-
 /// Renders `template` with `values` through `helm template` and returns stdout.
-fn helm_render(helm: &Path, name: &str, template: &str, values: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("slipway-toml-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: hc\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("templates/t.yaml"), template).unwrap();
-    std::fs::write(dir.join("values.yaml"), values).unwrap();
-    let out = Command::new(helm)
-        .args(["template", "x"])
-        .arg(&dir)
-        .output()
-        .expect("run helm");
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "helm failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+fn helm_render(helm: &Path, template: &str, values: &str) -> String {
+    slipway_testkit::helm_template_one(helm, template, values)
+        .unwrap_or_else(|e| panic!("helm failed: {e}"))
 }
 
 /// Every case's output as JSON (`toJson` of a string is a JSON string), one per line.
@@ -50,15 +18,10 @@ const TEMPLATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\nd
 {{- range $k, $v := .Values.cases }}\n  {{ $k | quote }}: {{ FUNC | toJson | quote }}\n{{- end }}\n";
 
 fn differential(name: &str, func: &str, values: &str, ours: impl Fn(&Value) -> String) {
-    let Some(helm) = helm() else {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "helm is required (SLIPWAY_REQUIRE_ORACLES=1) but was not found"
-        );
-        eprintln!("notice: helm not found; skipping the differential test");
+    let Some(helm) = slipway_testkit::oracle("helm", "the TOML differential test") else {
         return;
     };
-    let rendered = helm_render(&helm, name, &TEMPLATE.replace("FUNC", func), values);
+    let rendered = helm_render(&helm, &TEMPLATE.replace("FUNC", func), values);
     let parsed = slipway_value_from_json_values(values);
     let mut failures = Vec::new();
     let mut count = 0;

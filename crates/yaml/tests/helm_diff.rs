@@ -4,7 +4,6 @@
 //! `SLIPWAY_REQUIRE_ORACLES=1`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use slipway_value::Value;
 use slipway_yaml::{
@@ -12,66 +11,14 @@ use slipway_yaml::{
     to_yaml_pretty,
 };
 
-/// The `helm` binary from PATH or the repository's `.tools/bin`.
-fn helm() -> Option<PathBuf> {
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    if tools.is_file() {
-        return Some(tools);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("helm"))
-        .find(|p| p.is_file())
-}
-
 fn helm_or_skip() -> Option<PathBuf> {
-    let found = helm();
-    if found.is_none() {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "helm is required (SLIPWAY_REQUIRE_ORACLES=1) but was not found"
-        );
-        eprintln!("notice: helm not found; skipping the differential test");
-    }
-    found
+    slipway_testkit::oracle("helm", "the YAML differential test")
 }
 
 /// Renders `template` with `values` through `helm template` and returns stdout.
-fn helm_render(helm: &Path, name: &str, template: &str, values: &str) -> String {
-    match helm_try_render(helm, name, template, values) {
-        Ok(out) => out,
-        Err(e) => panic!("helm failed: {e}"),
-    }
-}
-
-/// Renders through `helm template`: stdout, or the first line of stderr on failure.
-fn helm_try_render(
-    helm: &Path,
-    name: &str,
-    template: &str,
-    values: &str,
-) -> Result<String, String> {
-    let dir = std::env::temp_dir().join(format!("slipway-yaml-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: hc\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("templates/t.yaml"), template).unwrap();
-    std::fs::write(dir.join("values.yaml"), values).unwrap();
-    let out = Command::new(helm)
-        .args(["template", "x"])
-        .arg(&dir)
-        .output()
-        .expect("run helm");
-    let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(stderr.lines().next().unwrap_or_default().to_string());
-    }
-    Ok(String::from_utf8(out.stdout).unwrap())
+fn helm_render(helm: &Path, template: &str, values: &str) -> String {
+    slipway_testkit::helm_template_one(helm, template, values)
+        .unwrap_or_else(|e| panic!("helm failed: {e}"))
 }
 
 /// Puts each case's output, base64-encoded, in a ConfigMap so that Helm accepts any text.
@@ -118,7 +65,7 @@ fn decode_base64(text: &str) -> String {
 fn differential(name: &str, func: &str, values: &str, ours: impl Fn(&Value) -> String) {
     let Some(helm) = helm_or_skip() else { return };
     let template = WRAP_TEMPLATE.replace("FUNC", func);
-    let rendered = helm_render(&helm, name, &template, values);
+    let rendered = helm_render(&helm, &template, values);
     let parsed = from_yaml(values).expect("our parse of the values");
     let cases = parsed.as_dict().unwrap().get("cases").unwrap();
     let cases = cases.as_dict().unwrap();
@@ -219,8 +166,8 @@ fn values_files_load_like_helm() {
     ];
     let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  v: {{ toYaml .Values | b64enc | quote }}\n";
     let mut failures = Vec::new();
-    for (i, values) in cases.iter().enumerate() {
-        let expected = match helm_try_render(&helm, &format!("values{i}"), template, values) {
+    for values in cases {
+        let expected = match slipway_testkit::helm_template_one(&helm, template, values) {
             Ok(out) => {
                 let line = out
                     .lines()
