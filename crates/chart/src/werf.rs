@@ -174,57 +174,40 @@ impl WerfConfig {
     }
 }
 
-/// Renders a werf deploy-parameter template (`[[ ]]` delimiters). Supported actions are the
-/// functions werf provides there: `project`, `env` and (release only) `namespace`, with
-/// `[[-`/`-]]` whitespace trimming.
+/// Renders a werf deploy-parameter template as werf does: Go text/template with `[[ ]]`
+/// delimiters and Sprig's functions, `env`/`expandenv` replaced by `env` (the `--env` value),
+/// plus `project` and (release template only) `namespace`.
 pub fn render_deploy_template(
     template: &str,
     project: &str,
     env: &str,
     namespace: Option<&str>,
 ) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("[[") {
-        let mut text = &rest[..start];
-        let after = &rest[start + 2..];
-        let end = after
-            .find("]]")
-            .ok_or_else(|| "bad template: unclosed action".to_owned())?;
-        let mut action = &after[..end];
-        if let Some(a) = action
-            .strip_prefix('-')
-            .filter(|a| a.starts_with(char::is_whitespace))
-        {
-            text = text.trim_end();
-            action = a;
-        }
-        let mut trim_right = false;
-        if let Some(a) = action
-            .strip_suffix('-')
-            .filter(|a| a.ends_with(char::is_whitespace))
-        {
-            trim_right = true;
-            action = a;
-        }
-        out.push_str(text);
-        match action.trim() {
-            "project" => out.push_str(project),
-            "env" => out.push_str(env),
-            "namespace" if namespace.is_some() => out.push_str(namespace.unwrap_or_default()),
-            other => {
-                return Err(format!(
-                    "template: unsupported action {}: only project, env and namespace are available",
-                    slipway_value::fmt::quote(other)
-                ));
-            }
-        }
-        rest = &after[end + 2..];
-        if trim_right {
-            rest = rest.trim_start();
-        }
+    let mut funcs = slipway_sprig::functions();
+    funcs.remove("expandenv");
+    let constant = |text: &str| -> slipway_value::Func {
+        let text: std::sync::Arc<str> = text.into();
+        std::sync::Arc::new(move |_args: &[Value]| Ok(Value::String(text.clone())))
+    };
+    funcs.insert("project", constant(project));
+    funcs.insert("env", constant(env));
+    if let Some(ns) = namespace {
+        funcs.insert("namespace", constant(ns));
     }
-    out.push_str(rest);
+    let name = if namespace.is_some() {
+        "release"
+    } else {
+        "namespace"
+    };
+    let mut set = slipway_template::TemplateSet::new()
+        .named(name)
+        .delims("[[", "]]")
+        .with_funcs(funcs);
+    set.parse(name, template)
+        .map_err(|e| format!("bad template: {e}"))?;
+    let mut out = String::new();
+    set.execute(name, &Value::Nil, &mut out)
+        .map_err(|e| e.to_string())?;
     Ok(out)
 }
 
@@ -407,6 +390,25 @@ mod tests {
         assert!(
             err.starts_with("bad Kubernetes namespace \"ns-DEV\" rendered by template"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn deploy_templates_use_sprig() {
+        assert_eq!(
+            render_deploy_template(
+                "[[ project | upper ]]-[[ env | trunc 3 ]]",
+                "app",
+                "production",
+                None
+            )
+            .unwrap(),
+            "APP-pro"
+        );
+        assert!(
+            render_deploy_template("[[ namespace ]]", "app", "dev", None)
+                .unwrap_err()
+                .starts_with("bad template: ")
         );
     }
 
