@@ -46,10 +46,10 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(char, &str), &'stati
     };
     let (digits, rest) = if radix == 8 {
         let all = &s[1..];
-        if all.len() < 3 {
-            return Err(INVALID_SYNTAX);
+        match (all.get(..3), all.get(3..)) {
+            (Some(digits), Some(rest)) => (digits, rest),
+            _ => return Err(INVALID_SYNTAX),
         }
-        (&all[..3], &all[3..])
     } else {
         if rest.len() < n || !rest.is_char_boundary(n) {
             return Err(INVALID_SYNTAX);
@@ -248,4 +248,32 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     }
     let shift = exp - 4 * frac_part.len() as i64;
     Some(value * 2f64.powi(shift.clamp(-2000, 2000) as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquote_follows_go() {
+        assert_eq!(unquote(r#""a\tb\x41\u00e9\101""#).as_deref(), Ok("a\tbAéA"));
+        assert_eq!(unquote("`raw\r\n`").as_deref(), Ok("raw\n"));
+        assert_eq!(unquote(r#""\12é""#), Err(INVALID_SYNTAX));
+        assert_eq!(unquote(r#""\q""#), Err(INVALID_SYNTAX));
+        assert_eq!(unquote_char(r"\'", '\''), Ok(('\'', "")));
+        assert_eq!(unquote_char("\\\"", '\''), Err(INVALID_SYNTAX));
+    }
+
+    #[test]
+    fn numbers_follow_go_literal_syntax() {
+        assert_eq!(parse_int("0x_1F"), Some(31));
+        assert_eq!(parse_int("0377"), Some(255));
+        assert_eq!(parse_int("0b101"), Some(5));
+        assert_eq!(parse_int("1__0"), None);
+        assert_eq!(parse_int("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_uint("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_float("0x1.ep+2"), Some(7.5));
+        assert_eq!(parse_float("1_000.5"), Some(1000.5));
+        assert_eq!(parse_float("1.E"), None);
+    }
 }
