@@ -68,6 +68,8 @@
 //! # Differences from Go
 //!
 //! - Values have no `uint` or `uint8` types: `index` of a string yields an `int`.
+//! - Lists have no spare capacity, so `slice` bounds are the length (Go uses the capacity).
+//! - Values are never functions: `call` always fails, with Go's messages.
 //! - Go has no nesting limit for `if`/`range`/`with` blocks; here they count towards the
 //!   parenthesis limit of 10000 (`max expression depth exceeded`).
 
