@@ -14,21 +14,46 @@ use slipway_value::fmt::{format_value as go_fmt_v, quote as go_quote, sprintf};
 /// The key holding values shared by a chart and all its subcharts.
 pub const GLOBAL_KEY: &str = "global";
 
+/// How `null`s in a chart's default values are treated when coalescing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DefaultNulls {
+    /// Helm v4.1 (the reference `helm` 4.1.4): a chart default `null` is copied into the
+    /// values like any other default (so it can still delete a subchart's default).
+    #[default]
+    Keep,
+    /// Helm main since issues 31643/31919/31971: chart default `null`s are dropped before
+    /// merging, so they neither show up nor shadow globals or subchart defaults. This is
+    /// what `coalesce.jsonl` (recorded from Helm main) checks.
+    Clean,
+}
+
 /// A values tree cannot be coalesced with a chart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct CoalesceError(pub String);
 
 /// `CoalesceValues`: the chart's (and its subcharts') default values under the user values
-/// `vals`, nulls deleting keys. `vals` is not modified.
+/// `vals`, nulls deleting keys, chart default nulls as Helm v4.1 treats them. `vals` is not
+/// modified.
 pub fn coalesce_values(
     chart: &Chart,
     vals: &Dict,
     warnings: &mut Vec<String>,
 ) -> Result<Dict, CoalesceError> {
+    coalesce_values_with(chart, vals, DefaultNulls::Keep, warnings)
+}
+
+/// [`coalesce_values`] with a choice of how chart default nulls are treated.
+pub fn coalesce_values_with(
+    chart: &Chart,
+    vals: &Dict,
+    nulls: DefaultNulls,
+    warnings: &mut Vec<String>,
+) -> Result<Dict, CoalesceError> {
     let dest = vals.deep_copy();
     Coalescer {
         merge: false,
+        clean_defaults: nulls == DefaultNulls::Clean,
         warnings,
     }
     .chart(chart, &dest, "")?;
@@ -44,6 +69,7 @@ pub fn merge_values(
     let dest = vals.deep_copy();
     Coalescer {
         merge: true,
+        clean_defaults: false,
         warnings,
     }
     .chart(chart, &dest, "")?;
@@ -56,6 +82,7 @@ pub fn coalesce_tables(dst: &Dict, src: Option<&Dict>, warnings: &mut Vec<String
     if let Some(src) = src {
         Coalescer {
             merge: false,
+            clean_defaults: false,
             warnings,
         }
         .tables(dst, src, "");
@@ -67,6 +94,7 @@ pub fn merge_tables(dst: &Dict, src: Option<&Dict>, warnings: &mut Vec<String>) 
     if let Some(src) = src {
         Coalescer {
             merge: true,
+            clean_defaults: false,
             warnings,
         }
         .tables(dst, src, "");
@@ -96,6 +124,8 @@ fn concat_prefix(a: &str, b: &str) -> String {
 
 struct Coalescer<'w> {
     merge: bool,
+    /// Drop chart default nulls when coalescing (Helm main).
+    clean_defaults: bool,
     warnings: &'w mut Vec<String>,
 }
 
@@ -174,6 +204,7 @@ impl Coalescer<'_> {
                                 let sub_prefix = concat_prefix(prefix, &key);
                                 let mut merging = Coalescer {
                                     merge: true,
+                                    clean_defaults: self.clean_defaults,
                                     warnings: &mut *self.warnings,
                                 };
                                 merging.tables(&vv, &destv, &sub_prefix);
@@ -214,11 +245,12 @@ impl Coalescer<'_> {
                             Value::Dict(src) => {
                                 let merge = self.merge
                                     || chart.dependencies.iter().any(|d| d.name() == key);
-                                if !merge {
+                                if !merge && self.clean_defaults {
                                     clean_nil_values(&src);
                                 }
                                 let mut c = Coalescer {
                                     merge,
+                                    clean_defaults: self.clean_defaults,
                                     warnings: &mut *self.warnings,
                                 };
                                 c.tables(&dest, &src, &concat_prefix(&sub_prefix, &key));
@@ -231,7 +263,7 @@ impl Coalescer<'_> {
                     }
                 }
                 None => {
-                    if !self.merge {
+                    if !self.merge && self.clean_defaults {
                         match &val {
                             Value::Nil => continue,
                             Value::Dict(sub) => clean_nil_values(sub),
@@ -375,6 +407,33 @@ mod tests {
         assert_eq!(out.get("a"), Some(Value::Nil));
         let err = coalesce_values(&c, &dict(serde_json::json!({"s": "x"})), &mut w).unwrap_err();
         assert_eq!(err.0, "type mismatch on s: %!t(string=x)");
+    }
+
+    #[test]
+    fn chart_default_nulls_kept_like_helm_4_1_or_cleaned_like_main() {
+        let sub = chart("sub", serde_json::json!({"list": [1], "x": 1}), vec![]);
+        let c = chart(
+            "p",
+            serde_json::json!({"opt": null, "m": {"n": null, "k": 1}, "sub": {"list": null}}),
+            vec![sub],
+        );
+        let mut w = Vec::new();
+        let kept = coalesce_values(&c, &Dict::new(), &mut w).unwrap();
+        assert_eq!(
+            Value::Dict(kept).to_json(),
+            serde_json::json!({
+                "opt": null, "m": {"n": null, "k": 1},
+                "sub": {"x": 1, "global": {}}
+            })
+        );
+        let cleaned = coalesce_values_with(&c, &Dict::new(), DefaultNulls::Clean, &mut w).unwrap();
+        assert_eq!(
+            Value::Dict(cleaned).to_json(),
+            serde_json::json!({
+                "m": {"k": 1},
+                "sub": {"list": [1], "x": 1, "global": {}}
+            })
+        );
     }
 
     #[test]

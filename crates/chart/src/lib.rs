@@ -21,7 +21,10 @@ pub mod strvals;
 pub mod values;
 pub mod werf;
 
-pub use coalesce::{coalesce_tables, coalesce_values, merge_tables, merge_values};
+pub use coalesce::{
+    DefaultNulls, coalesce_tables, coalesce_values, coalesce_values_with, merge_tables,
+    merge_values,
+};
 pub use error::ChartError;
 pub use loader::{load_archive, load_chart, load_dir};
 pub use model::{Chart, Dependency, ExportValue, File, Maintainer, Metadata};
