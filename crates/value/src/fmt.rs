@@ -145,14 +145,17 @@ pub fn format_float(f: f64, fmt: u8, prec: i32, bit_size: u32) -> String {
         };
         d
     } else {
+        // Beyond EXACT_DIGITS the decimal expansion of a float64 is exact and only zeros
+        // follow (which fmt_e / fmt_f pad); Rust's formatter refuses precisions over 65535.
+        let exact = |p: i32| (p as usize).min(EXACT_DIGITS);
         match fmt {
-            b'e' | b'E' => Decimal::parse_exp(&format!("{:.*e}", prec as usize, abs)),
-            b'f' => Decimal::parse_fixed(&format!("{:.*}", prec as usize, abs)),
+            b'e' | b'E' => Decimal::parse_exp(&format!("{:.*e}", exact(prec), abs)),
+            b'f' => Decimal::parse_fixed(&format!("{:.*}", exact(prec), abs)),
             _ => {
                 if prec == 0 {
                     prec = 1;
                 }
-                Decimal::parse_exp(&format!("{:.*e}", prec as usize - 1, abs))
+                Decimal::parse_exp(&format!("{:.*e}", exact(prec - 1), abs))
             }
         }
     };
@@ -189,6 +192,10 @@ pub fn format_float(f: f64, fmt: u8, prec: i32, bit_size: u32) -> String {
     }
     out
 }
+
+/// More decimal places than any float64 needs to be written exactly (the smallest subnormal
+/// has 1074 fractional digits).
+const EXACT_DIGITS: usize = 1100;
 
 /// Decimal digits of a finite, non-negative float: `0.d1d2d3... × 10^dp`, trailing zeros
 /// removed (zero has no digits).
@@ -699,7 +706,11 @@ impl Printer {
         if self.f.prec_present && self.f.prec > 4 {
             prec = self.f.prec;
         }
-        let mut s = format!("U+{u:0prec$X}");
+        let hex = format!("{u:X}");
+        let mut s = String::with_capacity(prec.max(hex.len()) + 8);
+        s.push_str("U+");
+        s.extend(std::iter::repeat_n('0', prec.saturating_sub(hex.len())));
+        s.push_str(&hex);
         if self.f.sharp
             && let Some(c) = u32::try_from(u).ok().and_then(char::from_u32)
             && is_print(c)
@@ -1347,6 +1358,13 @@ mod tests {
             );
         }
         assert_eq!(format_float(0.1, b'g', -1, 32), "0.1");
+        // Precisions beyond what Rust's formatter takes: exact digits, then zeros.
+        let long = format_float(0.5, b'f', 99_999, 64);
+        assert_eq!(long.len(), 2 + 99_999);
+        assert!(long.starts_with("0.5000"));
+        assert_eq!(format_float(1.0, b'e', 70_000, 64).len(), 70_000 + 6);
+        assert_eq!(sprintf("%.70000U", &[Value::Int(1)]).len(), 70_002);
+        assert_eq!(sprintf("%.6U", &[Value::Int(0x1F600)]), "U+01F600");
     }
 
     #[test]
