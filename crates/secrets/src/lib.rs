@@ -7,7 +7,8 @@
 //! - [`decrypt_values`]`(&Value, &key, file_name)` decrypts every string leaf of a parsed
 //!   secret values file; [`decrypt_file`]`(bytes, &key, file_name)` one secret file;
 //!   [`SecretFiles::from_chart_files`] a chart's `secret/**` files, and [`SecretFiles::get`]
-//!   implements `werf_secret_file` with werf's error texts.
+//!   implements `werf_secret_file` with werf's error texts ([`SecretFiles::template_func`] is
+//!   the template function itself).
 //! - [`encrypt`]`(&key, plaintext, Cipher)` / [`decrypt`]`(&key, ciphertext)` for one value.
 //! - [`yaml_text`] rewrites the leaves of a values file's *text*, keeping comments and order
 //!   (`slipway secret values encrypt|decrypt|edit`, `rotate-key`).

@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+
+use slipway_value::{Func, FuncError, Value};
 
 use zeroize::Zeroizing;
 
@@ -74,11 +77,52 @@ impl SecretFiles {
         self.files.is_empty()
     }
 
+    /// The `werf_secret_file` template function over these files: one string argument, the
+    /// path relative to `secret/`; returns the contents as a string.
+    pub fn template_func(self: Arc<Self>) -> Func {
+        Arc::new(move |args: &[Value]| {
+            let [arg] = args else {
+                return Err(FuncError::BadArgs(format!(
+                    "wrong number of args for werf_secret_file: want 1 got {}",
+                    args.len()
+                )));
+            };
+            let path = match arg {
+                Value::String(path) => path,
+                Value::Nil => {
+                    return Err(FuncError::BadArgs(
+                        "invalid value; expected string".to_owned(),
+                    ));
+                }
+                other => {
+                    return Err(FuncError::BadArgs(format!(
+                        "wrong type for value; expected string; got {}",
+                        go_type_name(other)
+                    )));
+                }
+            };
+            self.get(path)
+                .map(|data| Value::string(String::from_utf8_lossy(data)))
+                .map_err(|err| FuncError::Failed(err.to_string()))
+        })
+    }
+
     /// Registers every file's contents with `masker`.
     pub fn register(&self, masker: &mut Masker) {
         for data in self.files.values() {
             masker.add(&String::from_utf8_lossy(data));
         }
+    }
+}
+
+/// Go's name for the dynamic type of a template argument.
+fn go_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Int(_) => "int",
+        Value::Dict(_) => "map[string]interface {}",
+        Value::List(_) => "[]interface {}",
+        Value::Bytes(_) => "[]uint8",
+        other => other.kind_name(),
     }
 }
 
@@ -121,6 +165,29 @@ mod tests {
         let mut masker = Masker::new();
         loaded.register(&mut masker);
         assert_eq!(masker.mask("x secretConfigContent"), "x ***");
+    }
+
+    #[test]
+    fn template_function() {
+        let key = SecretKey::from_hex("bc3458408a5687e60b9417adb84e4ad0").unwrap();
+        let func =
+            Arc::new(SecretFiles::from_chart_files(files(), Some(&key)).unwrap()).template_func();
+        assert_eq!(
+            func(&[Value::string("secret-config.txt")]).unwrap(),
+            Value::string("secretConfigContent\n")
+        );
+        assert_eq!(
+            func(&[]).unwrap_err().to_string(),
+            "wrong number of args for werf_secret_file: want 1 got 0"
+        );
+        assert_eq!(
+            func(&[Value::Int(1)]).unwrap_err().to_string(),
+            "wrong type for value; expected string; got int"
+        );
+        assert!(matches!(
+            func(&[Value::string("/abs")]),
+            Err(FuncError::Failed(_))
+        ));
     }
 
     #[test]
