@@ -281,12 +281,14 @@ impl Cluster {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         let mut created = false;
+        // Checked outside the store transaction, which must not re-enter the store.
+        let namespace_ok = self.check_namespace(rt, namespace, name);
         let stored = self.commit(rt, namespace, name, opts.dry_run, |current| {
             let Some(current) = current else {
                 if subresource.is_empty() && allows_create_on_update(rt) {
                     created = true;
                     let mut fresh = object.clone();
-                    self.check_namespace(rt, namespace, name)?;
+                    namespace_ok.clone()?;
                     self.prepare_new(rt, namespace, &mut fresh)?;
                     record_update(
                         None,
@@ -339,12 +341,14 @@ impl Cluster {
             warnings = self.unknown_field_check(rt, &body, opts)?;
         }
         let mut created = false;
+        // Checked outside the store transaction, which must not re-enter the store.
+        let namespace_ok = self.check_namespace(rt, namespace, name);
         let stored = self.commit(rt, namespace, name, opts.dry_run, |current| {
             let now = now();
             match (current, patch_type) {
                 (None, PatchType::Apply) => {
                     created = true;
-                    self.check_namespace(rt, namespace, name)?;
+                    namespace_ok.clone()?;
                     let mut fresh = apply(
                         None,
                         &ApplyRequest {
