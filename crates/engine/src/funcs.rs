@@ -80,7 +80,7 @@ pub(crate) fn string_arg(value: &Value) -> Result<&str, FuncError> {
     }
 }
 
-/// `toYaml`, `fromYaml`, `toJson`, `fromJson` and their variants.
+/// `toYaml`, `fromYaml`, `toToml`, `fromToml`, `toJson`, `fromJson` and their variants.
 fn add_serialization(funcs: &mut FuncMap) {
     funcs.insert(
         "toYaml",
@@ -98,6 +98,40 @@ fn add_serialization(funcs: &mut FuncMap) {
             slipway_yaml::to_yaml(&args[0])
                 .map(Value::string)
                 .map_err(|e| FuncError::Failed(e.to_string()))
+        }),
+    );
+    funcs.insert(
+        "toYamlPretty",
+        func(|args| {
+            arity("toYamlPretty", args, 1)?;
+            Ok(Value::string(
+                slipway_yaml::to_yaml_pretty(&args[0]).unwrap_or_default(),
+            ))
+        }),
+    );
+    funcs.insert(
+        "toToml",
+        func(|args| {
+            arity("toToml", args, 1)?;
+            slipway_toml::helm_to_toml(&args[0])
+                .map(Value::string)
+                .map_err(FuncError::Failed)
+        }),
+    );
+    funcs.insert(
+        "mustToToml",
+        func(|args| {
+            arity("mustToToml", args, 1)?;
+            slipway_toml::to_toml(&args[0])
+                .map(Value::string)
+                .map_err(|e| FuncError::Failed(e.to_string()))
+        }),
+    );
+    funcs.insert(
+        "fromToml",
+        func(|args| {
+            arity("fromToml", args, 1)?;
+            Ok(slipway_toml::helm_from_toml(string_arg(&args[0])?))
         }),
     );
     funcs.insert(
