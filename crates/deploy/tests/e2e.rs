@@ -1,0 +1,618 @@
+//! End-to-end tests of the deploy engine against the in-process simulated cluster.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::json;
+use slipway_deploy::report::{Action, Event, MemoryReporter, Reporter};
+use slipway_deploy::{
+    Cluster, ClusterOptions, DeployOptions, DeployRequest, ManifestFile, ObjectKey, Release,
+    ReleaseStatus, ReleaseStorage, StorageDriver,
+};
+use slipway_sim::{Sim, SimHandle, SimOptions};
+
+/// Keeps events and echoes them to stderr (shown with `--nocapture`).
+#[derive(Default)]
+struct TestReporter(MemoryReporter);
+
+impl TestReporter {
+    fn events(&self) -> Vec<Event> {
+        self.0.events()
+    }
+}
+
+impl Reporter for TestReporter {
+    fn report(&self, event: Event) {
+        eprintln!("{event:?}");
+        self.0.report(event);
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn start() -> (SimHandle, Cluster) {
+    let sim = Sim::start(SimOptions::default()).await.expect("sim starts");
+    let path = std::env::temp_dir().join(format!(
+        "slipway-deploy-e2e-{}-{}.kubeconfig",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    sim.write_kubeconfig(&path).unwrap();
+    let cluster = Cluster::connect(&ClusterOptions {
+        kubeconfig: Some(path),
+        context: None,
+    })
+    .await
+    .expect("connects");
+    (sim, cluster)
+}
+
+fn options() -> DeployOptions {
+    let mut options = DeployOptions {
+        timeout: Some(Duration::from_secs(60)),
+        ..Default::default()
+    };
+    options.track.poll_interval = Duration::from_millis(100);
+    options.track.progress_interval = Duration::from_secs(1);
+    options
+}
+
+fn request(release: &str, namespace: &str, templates: &[(&str, &str)]) -> DeployRequest {
+    DeployRequest {
+        release: release.into(),
+        namespace: namespace.into(),
+        chart: json!({"metadata": {"name": "app", "version": "0.1.0", "apiVersion": "v2"}, "templates": [], "values": {}}),
+        config: serde_json::Map::new(),
+        manifests: templates
+            .iter()
+            .map(|(source, content)| ManifestFile {
+                source: format!("app/templates/{source}"),
+                content: content.to_string(),
+            })
+            .collect(),
+        notes: String::new(),
+        options: options(),
+    }
+}
+
+fn configmap(name: &str, value: &str) -> String {
+    format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: {value:?}\n")
+}
+
+fn deployment(
+    name: &str,
+    replicas: u32,
+    pod_annotations: &[(&str, &str)],
+    annotations: &[(&str, &str)],
+) -> String {
+    let pod_annotations: String = pod_annotations
+        .iter()
+        .map(|(k, v)| format!("        {k}: {v:?}\n"))
+        .collect();
+    let annotations: String = annotations
+        .iter()
+        .map(|(k, v)| format!("    {k}: {v:?}\n"))
+        .collect();
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  annotations:\n    x: \"y\"\n{annotations}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n      annotations:\n        z: \"w\"\n{pod_annotations}    spec:\n      containers:\n      - name: main\n        image: nginx\n"
+    )
+}
+
+fn job(name: &str, hook: &str, weight: i32, policy: &str, exit_code: u32) -> String {
+    format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  annotations:\n    helm.sh/hook: {hook}\n    helm.sh/hook-weight: \"{weight}\"\n    helm.sh/hook-delete-policy: {policy}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n        sim.slipway.dev/exit-code: \"{exit_code}\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: main\n        image: busybox\n"
+    )
+}
+
+fn key(api_version: &str, kind: &str, namespace: &str, name: &str) -> ObjectKey {
+    ObjectKey {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        namespace: Some(namespace.into()),
+        name: name.into(),
+    }
+}
+
+async fn history(cluster: &Cluster, namespace: &str, release: &str) -> Vec<Release> {
+    ReleaseStorage::new(cluster.clone(), StorageDriver::Secret, namespace)
+        .history(release)
+        .await
+        .unwrap()
+}
+
+fn statuses(history: &[Release]) -> Vec<(u32, ReleaseStatus)> {
+    history.iter().map(|r| (r.version, r.info.status)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn install_then_upgrade_with_changed_and_removed_resources() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let v1 = request(
+        "web",
+        "prod",
+        &[
+            ("a.yaml", &configmap("a", "1")),
+            ("b.yaml", &configmap("b", "1")),
+            ("web.yaml", &deployment("web", 2, &[], &[])),
+        ],
+    );
+    let outcome = slipway_deploy::converge(&cluster, &v1, &reporter)
+        .await
+        .expect("install succeeds");
+    assert_eq!(outcome.revision, 1);
+    let web = cluster
+        .get(&key("apps/v1", "Deployment", "prod", "web"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(web["status"]["readyReplicas"], 2);
+    assert_eq!(
+        web["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "web"
+    );
+    assert_eq!(
+        web["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "Helm"
+    );
+
+    // The stored record is Helm's: name, labels, type.
+    let secret = cluster
+        .get(&key("v1", "Secret", "prod", "sh.helm.release.v1.web.v1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(secret["type"], "helm.sh/release.v1");
+    assert_eq!(secret["metadata"]["labels"]["owner"], "helm");
+    assert_eq!(secret["metadata"]["labels"]["status"], "deployed");
+
+    let v2 = request(
+        "web",
+        "prod",
+        &[
+            ("a.yaml", &configmap("a", "2")),
+            ("c.yaml", &configmap("c", "1")),
+            ("web.yaml", &deployment("web", 2, &[], &[])),
+        ],
+    );
+    let outcome = slipway_deploy::converge(&cluster, &v2, &reporter)
+        .await
+        .expect("upgrade succeeds");
+    assert_eq!(outcome.revision, 2);
+    assert!(
+        outcome
+            .changes
+            .contains(&("ConfigMap/b".to_string(), Action::Delete))
+    );
+    assert!(
+        outcome
+            .changes
+            .contains(&("ConfigMap/c".to_string(), Action::Create))
+    );
+    let a = cluster
+        .get(&key("v1", "ConfigMap", "prod", "a"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a["data"]["key"], "2");
+    assert!(
+        cluster
+            .get(&key("v1", "ConfigMap", "prod", "b"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        statuses(&history(&cluster, "prod", "web").await),
+        [(1, ReleaseStatus::Superseded), (2, ReleaseStatus::Deployed)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hooks_run_in_weight_then_name_order_with_delete_policies() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let req = request(
+        "hooks",
+        "hooks",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            (
+                "h1.yaml",
+                &job("b-second", "pre-install", 5, "hook-succeeded", 0),
+            ),
+            (
+                "h2.yaml",
+                &job("z-first", "pre-install", -1, "before-hook-creation", 0),
+            ),
+            (
+                "h3.yaml",
+                &job("a-second", "pre-install", 5, "hook-succeeded", 0),
+            ),
+            (
+                "h4.yaml",
+                &job(
+                    "post",
+                    "post-install,post-upgrade",
+                    0,
+                    "before-hook-creation",
+                    0,
+                ),
+            ),
+        ],
+    );
+    let outcome = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("install succeeds");
+    let order: Vec<&str> = outcome
+        .changes
+        .iter()
+        .filter(|(_, a)| *a == Action::Create || *a == Action::Recreate)
+        .map(|(r, _)| r.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "Job/z-first",
+            "Job/a-second",
+            "Job/b-second",
+            "ConfigMap/cfg",
+            "Job/post"
+        ]
+    );
+    // hook-succeeded hooks are gone; before-hook-creation hooks stay until the next run.
+    assert!(
+        cluster
+            .get(&key("batch/v1", "Job", "hooks", "a-second"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        cluster
+            .get(&key("batch/v1", "Job", "hooks", "z-first"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let rel = history(&cluster, "hooks", "hooks").await.pop().unwrap();
+    assert_eq!(rel.hooks.len(), 4);
+    assert!(!rel.manifest.contains("kind: Job"));
+    // Upgrade: the existing post hook is recreated.
+    let outcome = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("upgrade succeeds");
+    assert!(
+        outcome
+            .changes
+            .contains(&("Job/post".to_string(), Action::Recreate))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_hook_fails_release_and_removes_new_resources() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let req = request(
+        "bad",
+        "bad",
+        &[
+            ("cm.yaml", &configmap("fresh", "1")),
+            (
+                "hook.yaml",
+                &job("check", "post-install", 0, "hook-failed", 3),
+            ),
+        ],
+    );
+    let err = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("post-install hook Job/check failed"), "{err}");
+    assert!(
+        cluster
+            .get(&key("v1", "ConfigMap", "bad", "fresh"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        cluster
+            .get(&key("batch/v1", "Job", "bad", "check"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let history = history(&cluster, "bad", "bad").await;
+    assert_eq!(statuses(&history), [(1, ReleaseStatus::Failed)]);
+    assert!(
+        history[0].info.description.contains("Job/check"),
+        "{}",
+        history[0].info.description
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crashloop_fails_within_allowed_failures_and_fail_modes_change_that() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let crash = [("sim.slipway.dev/fail", "CrashLoopBackOff")];
+    let req = request(
+        "crash",
+        "crash",
+        &[("web.yaml", &deployment("web", 1, &crash, &[]))],
+    );
+    let err = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Deployment/web failed") && err.contains("CrashLoopBackOff"),
+        "{err}"
+    );
+    assert!(err.contains("allowed"), "{err}");
+    assert!(
+        cluster
+            .get(&key("apps/v1", "Deployment", "crash", "web"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The same crash with NonBlocking + IgnoreAndContinueDeployProcess does not fail the deploy.
+    let ignore = [
+        ("werf.io/fail-mode", "IgnoreAndContinueDeployProcess"),
+        ("werf.io/track-termination-mode", "NonBlocking"),
+    ];
+    let req = request(
+        "crash",
+        "crash",
+        &[
+            ("web.yaml", &deployment("web", 1, &crash, &ignore)),
+            ("cm.yaml", &configmap("cfg", "1")),
+        ],
+    );
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("ignored failure");
+    assert_eq!(
+        statuses(&history(&cluster, "crash", "crash").await),
+        [(1, ReleaseStatus::Failed), (2, ReleaseStatus::Deployed)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_rollback_restores_the_last_deployed_revision() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let good = request(
+        "rb",
+        "rb",
+        &[
+            ("cm.yaml", &configmap("cfg", "good")),
+            ("web.yaml", &deployment("web", 1, &[], &[])),
+        ],
+    );
+    slipway_deploy::converge(&cluster, &good, &reporter)
+        .await
+        .unwrap();
+    let crash = [("sim.slipway.dev/fail", "ImagePullBackOff")];
+    let mut bad = request(
+        "rb",
+        "rb",
+        &[
+            ("cm.yaml", &configmap("cfg", "bad")),
+            ("web.yaml", &deployment("web", 1, &crash, &[])),
+        ],
+    );
+    bad.options.auto_rollback = true;
+    slipway_deploy::converge(&cluster, &bad, &reporter)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        statuses(&history(&cluster, "rb", "rb").await),
+        [
+            (1, ReleaseStatus::Superseded),
+            (2, ReleaseStatus::Failed),
+            (3, ReleaseStatus::Deployed)
+        ]
+    );
+    let cfg = cluster
+        .get(&key("v1", "ConfigMap", "rb", "cfg"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cfg["data"]["key"], "good");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_converges_are_serialized() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let a = request(
+        "same",
+        "same",
+        &[
+            ("cm.yaml", &configmap("cfg", "a")),
+            ("web.yaml", &deployment("web", 1, &[], &[])),
+        ],
+    );
+    let b = request(
+        "same",
+        "same",
+        &[
+            ("cm.yaml", &configmap("cfg", "b")),
+            ("web.yaml", &deployment("web", 1, &[], &[])),
+        ],
+    );
+    let (ra, rb) = tokio::join!(
+        slipway_deploy::converge(&cluster, &a, &reporter),
+        slipway_deploy::converge(&cluster, &b, &reporter)
+    );
+    let mut revisions = vec![ra.unwrap().revision, rb.unwrap().revision];
+    revisions.sort();
+    assert_eq!(revisions, [1, 2]);
+    assert_eq!(
+        statuses(&history(&cluster, "same", "same").await),
+        [(1, ReleaseStatus::Superseded), (2, ReleaseStatus::Deployed)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_lock_and_pending_release_are_recovered() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let req = request("stale", "stale", &[("cm.yaml", &configmap("cfg", "1"))]);
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    // What a SIGKILLed run leaves: a pending revision and a lease nobody renews.
+    let storage = ReleaseStorage::new(cluster.clone(), StorageDriver::Secret, "stale");
+    let mut pending = storage.history("stale").await.unwrap().pop().unwrap();
+    pending.version = 2;
+    pending.info.status = ReleaseStatus::PendingUpgrade;
+    storage.create(&pending).await.unwrap();
+    let lease_key = key(
+        "coordination.k8s.io/v1",
+        "Lease",
+        "stale",
+        "slipway-release-stale",
+    );
+    let mut lease = cluster.get(&lease_key).await.unwrap().unwrap();
+    lease["spec"]["holderIdentity"] = json!("killed-run");
+    lease["spec"]["renewTime"] = json!("2020-01-01T00:00:00.000000Z");
+    cluster.replace(&lease_key, &lease).await.unwrap();
+
+    let outcome = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("recovers");
+    assert_eq!(outcome.revision, 3);
+    assert_eq!(
+        statuses(&history(&cluster, "stale", "stale").await),
+        [
+            (1, ReleaseStatus::Superseded),
+            (2, ReleaseStatus::Failed),
+            (3, ReleaseStatus::Deployed)
+        ]
+    );
+    assert!(
+        reporter
+            .events()
+            .iter()
+            .any(|e| matches!(e, Event::Warning(w) if w.contains("killed-run")))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_are_streamed_and_filtered() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let pod = [
+        ("sim.slipway.dev/logs", "starting\nERROR boom\nready"),
+        ("sim.slipway.dev/ready-after", "1s"),
+    ];
+    let filter = [("werf.io/log-regex", "^(ERROR|ready)")];
+    let req = request(
+        "logs",
+        "logs",
+        &[("web.yaml", &deployment("web", 1, &pod, &filter))],
+    );
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let lines: Vec<(String, String)> = reporter
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Log {
+                resource,
+                container,
+                line,
+                ..
+            } => Some((format!("{resource}/{container}"), line)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        lines.contains(&("Deployment/web/main".into(), "ERROR boom".into())),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|(_, l)| l == "starting"), "{lines:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_before_and_after_then_dismiss() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let secret =
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: c2VjcmV0\n";
+    let mut keep = configmap("kept", "1");
+    keep = keep.replace(
+        "  name: kept\n",
+        "  name: kept\n  annotations:\n    helm.sh/resource-policy: keep\n",
+    );
+    let req = request(
+        "pl",
+        "pl",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            ("s.yaml", secret),
+            ("k.yaml", &keep),
+        ],
+    );
+    let before = slipway_deploy::plan(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert_eq!(before.count(Action::Create), 3);
+    assert!(!before.changes.iter().any(|c| c.diff.contains("c2VjcmV0")));
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let after = slipway_deploy::plan(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert!(!after.has_changes(), "{after:?}");
+    let changed = request(
+        "pl",
+        "pl",
+        &[
+            ("cm.yaml", &configmap("cfg", "2")),
+            ("s.yaml", secret),
+            ("k.yaml", &keep),
+        ],
+    );
+    let plan = slipway_deploy::plan(&cluster, &changed, &reporter)
+        .await
+        .unwrap();
+    let update = plan
+        .changes
+        .iter()
+        .find(|c| c.action == Action::Update)
+        .expect("an update");
+    assert_eq!(update.resource, "ConfigMap/cfg");
+    assert!(
+        update.diff.contains("+  key: '2'") || update.diff.contains("+  key: \"2\""),
+        "{}",
+        update.diff
+    );
+
+    let deleted = slipway_deploy::dismiss(&cluster, "pl", "pl", false, &options(), &reporter)
+        .await
+        .unwrap();
+    assert_eq!(deleted.len(), 2, "{deleted:?}");
+    assert!(
+        cluster
+            .get(&key("v1", "ConfigMap", "pl", "kept"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        cluster
+            .get(&key("v1", "ConfigMap", "pl", "cfg"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(history(&cluster, "pl", "pl").await.is_empty());
+}
