@@ -105,3 +105,38 @@ fn run(
     };
     result.map(|()| out).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// Runs every case of a shared vector file (skipped with a notice when the shared
+    /// directory is not there).
+    pub(crate) fn run_all(file: &str) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/conformance")
+            .join(file);
+        if !path.is_file() {
+            eprintln!("notice: {} not found; skipping", path.display());
+            return;
+        }
+        let report = crate::run_file(&path).unwrap();
+        let failures: Vec<String> = report
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.name, f.reason))
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert!(report.passed > 0);
+    }
+
+    #[test]
+    fn every_text_template_case_passes() {
+        run_all("text_template.jsonl");
+    }
+
+    #[test]
+    fn every_text_template_parse_case_passes() {
+        run_all("text_template_parse.jsonl");
+    }
+}
