@@ -94,6 +94,8 @@ pub fn setup_render(
         .chart
         .clone()
         .unwrap_or_else(|| opts.project_dir.join(WERF_CHART_DIR));
+    // Helm reads the user's values before it loads the chart, so their errors come first.
+    let user = opts.values.user_values(secrets)?;
     let mut chart = load_chart(&chart_path)?;
     let service = match &werf {
         Some(w) => {
@@ -120,7 +122,6 @@ pub fn setup_render(
         }
         None => None,
     };
-    let user = opts.values.user_values(secrets)?;
     let capabilities = Capabilities::for_template(opts.kube_version.as_deref(), &opts.api_versions)
         .map_err(ChartError::Values)?;
     Ok(RenderSetup {
