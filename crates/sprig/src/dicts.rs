@@ -93,11 +93,17 @@ pub(crate) fn register_all(m: &mut FuncMap) {
 /// mergo's `Merge` (`overwrite == false`) and `MergeWithOverwrite` for
 /// `map[string]interface{}`: nested maps merge recursively and in place; otherwise a source
 /// value lands when the destination lacks the key or holds an empty value, or always when
-/// overwriting (a nil source only when overwriting).
+/// overwriting (a nil source only when overwriting). Like mergo, a map already being merged
+/// is not entered again, so self-referencing maps terminate.
 pub(crate) fn merge_into(dst: &Dict, src: &Dict, overwrite: bool) {
-    if dst.ptr_eq(src) {
+    merge_level(dst, src, overwrite, &mut Vec::new());
+}
+
+fn merge_level(dst: &Dict, src: &Dict, overwrite: bool, visiting: &mut Vec<Dict>) {
+    if dst.ptr_eq(src) || visiting.iter().any(|d| d.ptr_eq(dst)) {
         return;
     }
+    visiting.push(dst.clone());
     let entries: Vec<(String, Value)> = src
         .read()
         .iter()
@@ -112,7 +118,7 @@ pub(crate) fn merge_into(dst: &Dict, src: &Dict, overwrite: bool) {
         }
         let dv = dst.get(&key);
         if let (Value::Dict(s), Some(Value::Dict(d))) = (&sv, &dv) {
-            merge_into(d, s, overwrite);
+            merge_level(d, s, overwrite, visiting);
         }
         if let Some(d) = &dv
             && !empty(d)
@@ -126,6 +132,7 @@ pub(crate) fn merge_into(dst: &Dict, src: &Dict, overwrite: bool) {
             dst.insert(key, sv);
         }
     }
+    visiting.pop();
 }
 
 #[cfg(test)]
@@ -146,6 +153,21 @@ mod tests {
         let want =
             dict(serde_json::json!({"a": 1, "b": "B", "c": 3, "n": {"x": 1, "y": 2}, "l": [1]}));
         assert_eq!(dst, want);
+    }
+
+    #[test]
+    fn merge_of_self_referencing_maps_terminates() {
+        let a = dict(serde_json::json!({"x": {}}));
+        let inner = a.get("x").unwrap();
+        inner
+            .as_dict()
+            .unwrap()
+            .insert("up", Value::Dict(a.clone()));
+        let b = Dict::new();
+        b.insert("x", Value::Dict(a.clone()));
+        merge_into(&a, &b, true);
+        merge_into(&a, &b, false);
+        assert!(a.contains_key("x"));
     }
 
     #[test]

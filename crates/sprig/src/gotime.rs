@@ -511,7 +511,8 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
                     .iter()
                     .position(|m| {
                         let name = if width > 0 { &m[..3] } else { m };
-                        v.len() >= name.len() && v[..name.len()].eq_ignore_ascii_case(name)
+                        v.get(..name.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(name))
                     })
                     .map(|i| {
                         let name_len = if width > 0 { 3 } else { MONTHS[i].len() };
@@ -523,7 +524,8 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
                 .iter()
                 .find(|d| {
                     let name = if std == Std::WeekDay { &d[..3] } else { d };
-                    v.len() >= name.len() && v[..name.len()].eq_ignore_ascii_case(name)
+                    v.get(..name.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(name))
                 })
                 .map(|d| v = &v[if std == Std::WeekDay { 3 } else { d.len() }..]),
             Std::NumMonth | Std::ZeroMonth => {
