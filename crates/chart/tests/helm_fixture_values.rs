@@ -115,6 +115,24 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
+/// Whether a helm error comes from chart loading or values (not from templates).
+fn is_values_error(err: &str) -> bool {
+    [
+        "values don't meet",
+        "chart requires kubeVersion",
+        "library charts",
+        "an error occurred while checking",
+        "failed parsing",
+        "failed to parse",
+        "open ",
+        "cannot load",
+        "validation:",
+        "chart dependencies processing failed",
+    ]
+    .iter()
+    .any(|p| err.starts_with(p))
+}
+
 /// Runs one case; `Err` describes a difference.
 fn run_case(helm: &Path, fixtures: &Path, words: &[String]) -> Result<(), String> {
     let (chart_name, release, flags) = (&words[0], &words[1], &words[2..]);
@@ -192,6 +210,9 @@ fn run_case(helm: &Path, fixtures: &Path, words: &[String]) -> Result<(), String
                 } else {
                     Err(format!("errors differ:\n ours: {e}\n helm: {stderr}"))
                 }
+            }
+            Ok(_) if is_values_error(helm_err) => {
+                Err(format!("helm failed on values, we did not: {helm_err}"))
             }
             // A template error: the engine's business, not the values'.
             Ok(_) => Ok(()),
