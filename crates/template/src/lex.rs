@@ -1,7 +1,5 @@
 //! The lexer: Go's `text/template/parse/lex.go` state machine, item for item.
 
-use std::borrow::Cow;
-
 /// What kind of token an [`Item`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ItemType {
@@ -79,27 +77,41 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
-/// A token: its type, byte position, text and starting line.
-#[derive(Debug, Clone)]
+/// A token: its type, byte position, text and starting line. An error token's message is
+/// kept by the lexer ([`Lexer::error_message`]).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: Cow<'a, str>,
+    pub val: &'a str,
     pub line: usize,
 }
 
+impl Item<'_> {
+    /// The end-of-input token.
+    pub fn eof() -> Self {
+        Item {
+            typ: ItemType::Eof,
+            pos: 0,
+            val: "EOF",
+            line: 1,
+        }
+    }
+}
+
 impl std::fmt::Display for Item<'_> {
-    /// Go's `item.String()`, used in parse error messages.
+    /// Go's `item.String()`, used in parse error messages (error tokens print their
+    /// message, which the parser takes from the lexer).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
             ItemType::Eof => f.write_str("EOF"),
-            ItemType::Error => f.write_str(&self.val),
+            ItemType::Error => f.write_str(self.val),
             t if t.is_keyword() => write!(f, "<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let short: String = self.val.chars().take(10).collect();
                 write!(f, "{}...", slipway_value::fmt::quote(&short))
             }
-            _ => f.write_str(&slipway_value::fmt::quote(&self.val)),
+            _ => f.write_str(&slipway_value::fmt::quote(self.val)),
         }
     }
 }
@@ -125,6 +137,8 @@ pub(crate) struct Lexer<'a> {
     /// `continue` is a keyword (no function of that name).
     pub continue_ok: bool,
     item: Option<Item<'a>>,
+    /// The message of the error token, once one was produced.
+    error: String,
 }
 
 enum State {
@@ -201,6 +215,7 @@ impl<'a> Lexer<'a> {
             break_ok: true,
             continue_ok: true,
             item: None,
+            error: String::new(),
         }
     }
 
@@ -248,7 +263,7 @@ impl<'a> Lexer<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
+            val: &self.input[self.start..self.pos],
             line: self.start_line,
         };
         self.start = self.pos;
@@ -287,11 +302,17 @@ impl<'a> Lexer<'a> {
         self.backup();
     }
 
+    /// The message of the error token.
+    pub fn error_message(&self) -> &str {
+        &self.error
+    }
+
     fn errorf(&mut self, msg: String) -> Option<State> {
+        self.error = msg;
         self.item = Some(Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: Cow::Owned(msg),
+            val: "",
             line: self.start_line,
         });
         self.start = 0;
@@ -315,7 +336,7 @@ impl<'a> Lexer<'a> {
                     return self.item.take().unwrap_or(Item {
                         typ: ItemType::Eof,
                         pos: self.pos,
-                        val: Cow::Borrowed("EOF"),
+                        val: "EOF",
                         line: self.start_line,
                     });
                 }
@@ -379,6 +400,10 @@ impl<'a> Lexer<'a> {
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = &self.input.as_bytes()[self.pos..];
         let delim = self.right_delim.as_bytes();
+        match rest.first() {
+            Some(&b) if b == delim[0] || is_space(b as char) => {}
+            _ => return (false, false),
+        }
         if rest.len() >= TRIM_MARKER_LEN + delim.len()
             && is_space(rest[0] as char)
             && rest[1] == b'-'

@@ -35,7 +35,7 @@ struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     /// The text being parsed (token values are slices of it).
     src: &'a str,
-    token: [Option<Item<'a>>; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     st: TreeState,
     has_func: &'f dyn Fn(&str) -> bool,
@@ -67,7 +67,7 @@ pub(crate) fn parse(
     let mut p = Parser {
         lex,
         src: text,
-        token: [None, None, None],
+        token: [Item::eof(); 3],
         peek_count: 0,
         st: TreeState {
             vars: Vec::new(),
@@ -170,20 +170,9 @@ impl<'a> Parser<'a, '_> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
-            self.token[0] = Some(self.lex.next_item());
+            self.token[0] = self.lex.next_item();
         }
         self.token[self.peek_count]
-            .clone()
-            .unwrap_or_else(|| self.eof_item())
-    }
-
-    fn eof_item(&self) -> Item<'a> {
-        Item {
-            typ: ItemType::Eof,
-            pos: 0,
-            val: "EOF".into(),
-            line: 1,
-        }
     }
 
     fn backup(&mut self) {
@@ -191,25 +180,23 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn backup2(&mut self, t1: Item<'a>) {
-        self.token[1] = Some(t1);
+        self.token[1] = t1;
         self.peek_count = 2;
     }
 
     fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
-        self.token[1] = Some(t1);
-        self.token[2] = Some(t2);
+        self.token[1] = t1;
+        self.token[2] = t2;
         self.peek_count = 3;
     }
 
     fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1]
-                .clone()
-                .unwrap_or_else(|| self.eof_item());
+            return self.token[self.peek_count - 1];
         }
         self.peek_count = 1;
         let item = self.lex.next_item();
-        self.token[0] = Some(item.clone());
+        self.token[0] = item;
         item
     }
 
@@ -231,7 +218,7 @@ impl<'a> Parser<'a, '_> {
     // ---- errors ----
 
     fn error(&self, msg: String) -> ParseError {
-        let line = self.token[0].as_ref().map_or(1, |t| t.line);
+        let line = self.token[0].line;
         ParseError {
             name: self.parse_name.to_string(),
             line,
@@ -249,17 +236,18 @@ impl<'a> Parser<'a, '_> {
 
     fn unexpected(&self, token: &Item<'_>, context: &str) -> ParseError {
         if token.typ == ItemType::Error {
+            let message = self.lex.error_message();
             let mut extra = String::new();
             if self.st.action_line != 0 && self.st.action_line != token.line {
                 extra = format!(
                     " in action started at {}:{}",
                     self.parse_name, self.st.action_line
                 );
-                if token.val.ends_with(" action") {
+                if message.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.error(format!("{token}{extra}"));
+            return self.error(format!("{message}{extra}"));
         }
         self.error(format!("unexpected {token} in {context}"))
     }
