@@ -315,7 +315,7 @@ impl<'a> Parser<'a, '_> {
         if name.typ != ItemType::String && name.typ != ItemType::RawString {
             return Err(self.unexpected(&name, context));
         }
-        let tname = strconv::unquote(&name.val).map_err(|e| self.error(e.into()))?;
+        let tname = strconv::unquote(name.val).map_err(|e| self.error(e.into()))?;
         self.expect(ItemType::RightDelim, context)?;
         let (list, end) = self.item_list()?;
         if !matches!(end, Parsed1::End) {
@@ -624,7 +624,7 @@ impl<'a> Parser<'a, '_> {
     fn parse_template_name(&self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
             ItemType::String | ItemType::RawString => {
-                strconv::unquote(&token.val).map_err(|e| self.error(e.into()))
+                strconv::unquote(token.val).map_err(|e| self.error(e.into()))
             }
             _ => Err(self.unexpected(token, context)),
         }
@@ -710,10 +710,10 @@ impl<'a> Parser<'a, '_> {
         let pos = token.pos;
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !(self.has_func)(&token.val) {
+                if !(self.has_func)(token.val) {
                     return Err(self.error(format!(
                         "function {} not defined",
-                        slipway_value::fmt::quote(&token.val)
+                        slipway_value::fmt::quote(token.val)
                     )));
                 }
                 Arg::Identifier {
@@ -749,7 +749,7 @@ impl<'a> Parser<'a, '_> {
                 val: token.val == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let num = new_number(&token.val, token.typ).map_err(|e| self.error(e))?;
+                let num = new_number(token.val, token.typ).map_err(|e| self.error(e))?;
                 Arg::Number { pos, num }
             }
             ItemType::LeftParen => {
@@ -761,7 +761,7 @@ impl<'a> Parser<'a, '_> {
                 Arg::Pipe(Box::new(res?))
             }
             ItemType::String | ItemType::RawString => {
-                let s = strconv::unquote(&token.val).map_err(|e| self.error(e.into()))?;
+                let s = strconv::unquote(token.val).map_err(|e| self.error(e.into()))?;
                 Arg::String {
                     pos,
                     quoted: {
