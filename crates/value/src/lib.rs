@@ -172,6 +172,13 @@ pub trait Object: Send + Sync {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+
+    /// The result of the Go type's `String()` method, if it has one: Go's `%v` and the
+    /// template printer use it instead of [`Object::to_data`] (which serialisers such as
+    /// `toJson` keep using), as for Helm's `.Capabilities.KubeVersion`.
+    fn go_string(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Why a template function call failed.
@@ -442,6 +449,28 @@ mod tests {
         assert_eq!(d.get("i"), Some(Value::Int(1)));
         assert_eq!(d.get("f"), Some(Value::Float(1.0)));
         assert_ne!(d.get("i"), d.get("f"));
+    }
+
+    #[test]
+    fn objects_print_through_their_string_method() {
+        struct Version;
+        impl Object for Version {
+            fn type_name(&self) -> &str {
+                "v.Version"
+            }
+            fn field(&self, _: &str) -> Option<Value> {
+                None
+            }
+            fn to_data(&self) -> Value {
+                Value::dict(Map::from([("Major".to_owned(), Value::string("1"))]))
+            }
+            fn go_string(&self) -> Option<String> {
+                Some("v1.2.3".into())
+            }
+        }
+        let v = Value::Object(Arc::new(Version));
+        assert_eq!(fmt::format_value(&v), "v1.2.3");
+        assert_eq!(fmt::sprintf("%s|%#v", &[v.clone(), v]), "v1.2.3|map[string]interface {}{\"Major\":\"1\"}");
     }
 
     #[test]
