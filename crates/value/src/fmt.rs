@@ -1084,7 +1084,10 @@ impl Printer {
             Value::Object(o) => {
                 if let Some(c) = o.as_any().and_then(|a| a.downcast_ref::<Complex>()) {
                     self.fmt_complex(*c, verb, v);
-                } else if let Some(text) = o.go_string().filter(|_| matches!(verb, 'v' | 's') && !self.f.sharp_v) {
+                } else if let Some(text) = o
+                    .go_string()
+                    .filter(|_| matches!(verb, 'v' | 's') && !self.f.sharp_v)
+                {
                     self.print_value(&Value::string(text), verb, depth + 1);
                 } else {
                     let data = o.to_data();

@@ -470,7 +470,10 @@ mod tests {
         }
         let v = Value::Object(Arc::new(Version));
         assert_eq!(fmt::format_value(&v), "v1.2.3");
-        assert_eq!(fmt::sprintf("%s|%#v", &[v.clone(), v]), "v1.2.3|map[string]interface {}{\"Major\":\"1\"}");
+        assert_eq!(
+            fmt::sprintf("%s|%#v", &[v.clone(), v]),
+            "v1.2.3|map[string]interface {}{\"Major\":\"1\"}"
+        );
     }
 
     #[test]
