@@ -1373,6 +1373,16 @@ mod tests {
     }
 
     #[test]
+    fn cyclic_maps_print_without_overflowing_the_stack() {
+        let d = Dict::new();
+        d.insert("self", Value::Dict(d.clone()));
+        let printed = format_value(&Value::Dict(d.clone()));
+        assert!(printed.starts_with("map[self:map[self:"));
+        assert!(printed.contains("..."));
+        d.remove("self");
+    }
+
+    #[test]
     fn value_forms_match_go() {
         let d: Dict = [
             ("b".to_string(), Value::Int(2)),
