@@ -41,6 +41,18 @@ pub(crate) fn register(map: &mut FuncMap, names: &[&'static str], arity: Arity, 
     }
 }
 
+/// The most elements a function builds (strings, lists) before failing the way Go's
+/// `makeslice` does, instead of exhausting memory.
+const MAX_LEN: u64 = 1 << 26;
+
+/// `n` as a length, or Go's `makeslice` panic text when negative or too large.
+pub(crate) fn checked_len(n: i128) -> Result<usize, FuncError> {
+    if n < 0 || n > i128::from(MAX_LEN) {
+        return Err(failed("runtime error: makeslice: len out of range"));
+    }
+    Ok(n as usize)
+}
+
 /// A function's error result (`error calling NAME: MESSAGE`).
 pub(crate) fn failed(msg: impl Into<String>) -> FuncError {
     FuncError::Failed(msg.into())

@@ -7,7 +7,7 @@ use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use hmac::Mac;
 use slipway_value::{FuncError, FuncMap, Value};
 
-use crate::args::{Arity, failed, register};
+use crate::args::{Arity, checked_len, failed, register};
 use crate::encoding::{b64dec, b64enc};
 use crate::random;
 
@@ -41,11 +41,8 @@ pub(crate) fn register_all(m: &mut FuncMap) {
             .map_err(failed)
     });
     register(m, &["randBytes"], Exact(1), |a| {
-        let n = a.int(0)?;
-        if n < 0 {
-            return Err(failed("runtime error: makeslice: len out of range"));
-        }
-        Ok(b64enc(&random::bytes(n as usize)).into())
+        let n = checked_len(i128::from(a.int(0)?))?;
+        Ok(b64enc(&random::bytes(n)).into())
     });
     register(m, &["uuidv4"], Exact(0), |_| Ok(uuidv4().into()));
 }

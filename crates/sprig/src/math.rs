@@ -3,7 +3,7 @@
 use slipway_value::fmt::sprint;
 use slipway_value::{FuncError, FuncMap, Value};
 
-use crate::args::{Args, Arity, failed, register};
+use crate::args::{Args, Arity, checked_len, failed, register};
 use crate::cast::{atoi, parse_int, to_float64, to_int64};
 use crate::decimal::Decimal;
 use crate::random;
@@ -106,10 +106,10 @@ pub(crate) fn register_all(m: &mut FuncMap) {
     });
     register(m, &["until"], Exact(1), |a| {
         let count = a.int(0)?;
-        Ok(ints(until_step(0, count, if count < 0 { -1 } else { 1 })))
+        Ok(ints(until_step(0, count, if count < 0 { -1 } else { 1 })?))
     });
     register(m, &["untilStep"], Exact(3), |a| {
-        Ok(ints(until_step(a.int(0)?, a.int(1)?, a.int(2)?)))
+        Ok(ints(until_step(a.int(0)?, a.int(1)?, a.int(2)?)?))
     });
     register(m, &["seq"], AtLeast(0), seq);
 }
@@ -235,11 +235,18 @@ fn round(a: &Args<'_>) -> Result<Value, FuncError> {
 }
 
 /// Sprig's `untilStep`: integers from `start` towards `stop` (exclusive) by `step`.
-fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
+fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    if step != 0 {
+        let span = i128::from(stop) - i128::from(start);
+        let step = i128::from(step);
+        if span.signum() == step.signum() {
+            checked_len((span + step - step.signum()) / step)?;
+        }
+    }
     let mut v = Vec::new();
     if stop < start {
         if step >= 0 {
-            return v;
+            return Ok(v);
         }
         let mut i = start;
         while i > stop {
@@ -249,10 +256,10 @@ fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
                 None => break,
             };
         }
-        return v;
+        return Ok(v);
     }
     if step <= 0 {
-        return v;
+        return Ok(v);
     }
     let mut i = start;
     while i < stop {
@@ -262,7 +269,7 @@ fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
             None => break,
         };
     }
-    v
+    Ok(v)
 }
 
 fn ints(v: Vec<i64>) -> Value {
@@ -281,11 +288,11 @@ fn seq(a: &Args<'_>) -> Result<Value, FuncError> {
     Ok(match params[..] {
         [end] => {
             let inc = if end < 1 { -1 } else { 1 };
-            joined(until_step(1, end.wrapping_add(inc), inc))
+            joined(until_step(1, end.wrapping_add(inc), inc)?)
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            joined(until_step(start, end.wrapping_add(step), step))
+            joined(until_step(start, end.wrapping_add(step), step)?)
         }
         [start, step, end] => {
             let mut inc = 1;
@@ -295,7 +302,7 @@ fn seq(a: &Args<'_>) -> Result<Value, FuncError> {
                     return Ok("".into());
                 }
             }
-            joined(until_step(start, end.wrapping_add(inc), step))
+            joined(until_step(start, end.wrapping_add(inc), step)?)
         }
         _ => "".into(),
     })

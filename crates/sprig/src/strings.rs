@@ -3,7 +3,7 @@
 use slipway_value::fmt::{format_value, quote};
 use slipway_value::{Dict, FuncMap, Value};
 
-use crate::args::{Args, Arity, failed, register, str_list};
+use crate::args::{Args, Arity, checked_len, failed, register, str_list};
 use crate::cast::strval;
 use crate::random;
 use crate::text::{self, byte_runes, is_space};
@@ -72,6 +72,7 @@ pub(crate) fn register_all(m: &mut FuncMap) {
         if total.is_none_or(|t| t > isize::MAX as u64) {
             return Err(failed("strings: Repeat output length overflow"));
         }
+        checked_len(i128::from(total.unwrap_or(0)))?;
         Ok(s.repeat(count as usize).into())
     });
     register(m, &["trimall", "trimAll"], Exact(2), |a| {
@@ -232,13 +233,15 @@ fn rand_string(a: &Args<'_>, alphabet: &[char]) -> Result<Value, slipway_value::
     if count <= 0 {
         return Ok("".into());
     }
-    Ok(random::string_from(alphabet, count as usize).into())
+    Ok(random::string_from(alphabet, checked_len(i128::from(count))?).into())
 }
 
 fn indent(spaces: i64, s: &str) -> Result<String, slipway_value::FuncError> {
     if spaces < 0 {
         return Err(failed("strings: negative Repeat count"));
     }
+    let lines = s.matches('\n').count() as i128 + 1;
+    checked_len(i128::from(spaces) * lines + s.len() as i128)?;
     let pad = " ".repeat(spaces as usize);
     Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
 }
