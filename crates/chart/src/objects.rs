@@ -303,9 +303,18 @@ impl Object for KubeVersion {
         }))
     }
 
-    /// Printed through Go's `String()` method: the normalized version.
+    /// The JSON form (`toJson` gives `Version`, `Major`, `Minor`).
     fn to_data(&self) -> Value {
-        Value::string(self.normalized.as_str())
+        Value::dict(Map::from([
+            ("Version".to_owned(), Value::string(self.version.as_str())),
+            ("Major".to_owned(), Value::string(self.major.as_str())),
+            ("Minor".to_owned(), Value::string(self.minor.as_str())),
+        ]))
+    }
+
+    /// Go's `String()`: the normalized version (what `{{ .Capabilities.KubeVersion }}` prints).
+    fn go_string(&self) -> Option<String> {
+        Some(self.normalized.clone())
     }
 }
 
@@ -392,6 +401,18 @@ impl Object for HelmVersion {
         }))
     }
 
+    /// Go's `%v` of the struct: `{v4.1.4 <commit> clean go1.25.9 v1.35}`.
+    fn go_string(&self) -> Option<String> {
+        Some(format!(
+            "{{{} {} {} {} {}}}",
+            self.version,
+            self.git_commit,
+            self.git_tree_state,
+            self.go_version,
+            self.kube_client_version
+        ))
+    }
+
     /// The JSON form (`toJson` gives these keys).
     fn to_data(&self) -> Value {
         Value::dict(Map::from([
@@ -462,23 +483,7 @@ impl Object for Capabilities {
 
     fn to_data(&self) -> Value {
         Value::dict(Map::from([
-            (
-                "KubeVersion".to_owned(),
-                Value::dict(Map::from([
-                    (
-                        "Version".to_owned(),
-                        Value::string(self.kube_version.version.as_str()),
-                    ),
-                    (
-                        "Major".to_owned(),
-                        Value::string(self.kube_version.major.as_str()),
-                    ),
-                    (
-                        "Minor".to_owned(),
-                        Value::string(self.kube_version.minor.as_str()),
-                    ),
-                ])),
-            ),
+            ("KubeVersion".to_owned(), self.kube_version.to_data()),
             ("APIVersions".to_owned(), self.api_versions.to_data()),
             ("HelmVersion".to_owned(), self.helm_version.to_data()),
         ]))
@@ -586,6 +591,12 @@ mod tests {
         );
         let caps = Capabilities::for_template(None, &["foo/v1/Bar".into()]).unwrap();
         assert!(caps.api_versions.has("apps/v1"));
+        let kv = Value::Object(Arc::new(caps.kube_version.clone()));
+        assert_eq!(slipway_value::fmt::format_value(&kv), "v1.35.0");
+        assert_eq!(
+            Value::Object(Arc::new(caps.clone())).to_json()["KubeVersion"],
+            serde_json::json!({"Version": "v1.35.0", "Major": "1", "Minor": "35"})
+        );
         assert!(caps.api_versions.has("foo/v1/Bar"));
         assert!(!caps.api_versions.has("apps/v1/Deployment"));
     }
