@@ -25,4 +25,6 @@ pub use manifest::ManifestFile;
 pub use plan::{Plan, PlannedChange, plan};
 pub use release::{Release, ReleaseStatus};
 pub use report::{Event, Reporter};
+/// The JSON crate of the request and release types, for callers without their own.
+pub use serde_json;
 pub use storage::{ReleaseStorage, StorageDriver};

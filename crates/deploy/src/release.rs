@@ -231,6 +231,33 @@ pub fn storage_name(release: &str, version: u32) -> String {
     format!("sh.helm.release.v1.{release}.v{version}")
 }
 
+/// The `chart` of a release record as Helm serialises `chart.Chart`: `metadata` (Chart.yaml
+/// as JSON), `templates` and `files` as `{name, data: base64}`, default `values`, `schema`
+/// (base64) and `lock`.
+pub fn chart_record(
+    metadata: Value,
+    templates: &[(&str, &[u8])],
+    files: &[(&str, &[u8])],
+    values: Value,
+    schema: Option<&[u8]>,
+) -> Value {
+    let b64 = |data: &[u8]| base64::engine::general_purpose::STANDARD.encode(data);
+    let list = |items: &[(&str, &[u8])]| -> Value {
+        items
+            .iter()
+            .map(|(name, data)| serde_json::json!({"name": name, "data": b64(data)}))
+            .collect()
+    };
+    serde_json::json!({
+        "metadata": metadata,
+        "lock": null,
+        "templates": list(templates),
+        "values": values,
+        "schema": schema.map(b64),
+        "files": list(files),
+    })
+}
+
 /// Encodes a release as Helm's storage drivers do: `base64(gzip(json))`, best compression.
 pub fn encode(release: &Release) -> Result<String, Error> {
     let json = serde_json::to_vec(release).map_err(|e| Error::Release(e.to_string()))?;
@@ -339,6 +366,20 @@ mod tests {
         let json = serde_json::to_vec(&helm_written_json()).unwrap();
         let data = base64::engine::general_purpose::STANDARD.encode(json);
         assert_eq!(decode(&data).unwrap().name, "web");
+    }
+
+    #[test]
+    fn chart_record_encodes_files() {
+        let chart = chart_record(
+            serde_json::json!({"name": "x"}),
+            &[("templates/a.yaml", b"kind: A")],
+            &[],
+            serde_json::json!({}),
+            None,
+        );
+        assert_eq!(chart["templates"][0]["data"], "a2luZDogQQ==");
+        assert_eq!(chart["files"], serde_json::json!([]));
+        assert!(chart["schema"].is_null());
     }
 
     #[test]

@@ -243,6 +243,7 @@ struct Tracker<'a> {
     logs: HashMap<(usize, String, String), JoinHandle<()>>,
     log_tx: mpsc::UnboundedSender<LogLine>,
     log_rx: mpsc::UnboundedReceiver<LogLine>,
+    last_table: Option<Vec<StatusRow>>,
 }
 
 impl<'a> Tracker<'a> {
@@ -262,6 +263,7 @@ impl<'a> Tracker<'a> {
             logs: HashMap::new(),
             log_tx,
             log_rx,
+            last_table: None,
         }
     }
 
@@ -289,7 +291,7 @@ impl<'a> Tracker<'a> {
                 if let Some(&i) = open.iter().find(|&&i| self.tasks[i].hoping) {
                     return Err(self.fail(i).await);
                 }
-                self.report_table();
+                self.report_table(false);
                 return Ok(());
             }
             let keys: Vec<&ObjectKey> = open.iter().map(|&i| &self.targets[i].key).collect();
@@ -325,14 +327,14 @@ impl<'a> Tracker<'a> {
                 }
             }
             if last_table.is_none_or(|t| t.elapsed() >= self.options.progress_interval) {
-                self.report_table();
+                self.report_table(true);
                 self.report_service_messages().await;
                 last_table = Some(Instant::now());
             }
             if let Some(deadline) = self.options.deadline
                 && Instant::now() >= deadline
             {
-                self.report_table();
+                self.report_table(false);
                 return Err(self.timeout_error());
             }
             tokio::time::sleep(self.options.poll_interval).await;
@@ -558,10 +560,12 @@ impl<'a> Tracker<'a> {
         rows
     }
 
-    fn report_table(&self) {
+    /// Reports the status table; unless `always`, only when it changed since the last one.
+    fn report_table(&mut self, always: bool) {
         let rows = self.rows();
-        if !rows.is_empty() {
-            self.reporter.report(Event::Status(rows));
+        if !rows.is_empty() && (always || self.last_table.as_ref() != Some(&rows)) {
+            self.reporter.report(Event::Status(rows.clone()));
+            self.last_table = Some(rows);
         }
     }
 
@@ -630,7 +634,7 @@ impl<'a> Tracker<'a> {
     /// Reports everything known about a failed target and builds the deploy error.
     async fn fail(&mut self, i: usize) -> Error {
         self.drain_logs();
-        self.report_table();
+        self.report_table(false);
         let lines: Vec<String> = self
             .events_of(i)
             .await
