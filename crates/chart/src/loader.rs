@@ -302,8 +302,15 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, ChartError> {
         if f.name == "Chart.yaml" {
             let v = parse_yaml_doc(&f.data)
                 .map_err(|e| ChartError::Load(format!("cannot load Chart.yaml: {e}")))?;
-            let mut md = metadata_from_value(&v)
-                .map_err(|e| ChartError::Load(format!("cannot load Chart.yaml: {e}")))?;
+            let mut md = metadata_from_value(&v).map_err(|e| {
+                // Validation problems found while decoding are reported as Helm's later
+                // validation reports them, without the decoding prefix.
+                if e.starts_with("validation: ") {
+                    ChartError::Load(e)
+                } else {
+                    ChartError::Load(format!("cannot load Chart.yaml: {e}"))
+                }
+            })?;
             if md.api_version.is_empty() {
                 md.api_version = "v1".into();
             }
@@ -507,6 +514,14 @@ pub fn metadata_from_value(v: &Value) -> Result<Metadata, String> {
         Some(Value::List(items)) => items
             .iter()
             .map(|m| {
+                if m.is_nil() {
+                    return Err(
+                        "validation: maintainers must not contain empty or null nodes".into(),
+                    );
+                }
+                if !matches!(m, Value::Dict(_)) {
+                    return Err(type_error(m, "Metadata.maintainers", "v2.Maintainer"));
+                }
                 Ok(Maintainer {
                     name: string_field(m, "name", "Maintainer")?,
                     email: string_field(m, "email", "Maintainer")?,
@@ -565,6 +580,9 @@ fn dependencies_from_value(v: &Value) -> Result<Vec<Dependency>, String> {
         .map(|d| {
             if d.is_nil() {
                 return Err("validation: dependencies must not contain empty or null nodes".into());
+            }
+            if !matches!(d, Value::Dict(_)) {
+                return Err(type_error(d, "Metadata.dependencies", "v2.Dependency"));
             }
             let o = "Dependency";
             let list = |key: &str| match get(d, key) {
@@ -792,6 +810,18 @@ mod tests {
         assert_eq!(
             err("apiVersion: v2\nversion: 1.0.0\n"),
             "validation: chart.metadata.name is required"
+        );
+        assert_eq!(
+            err("apiVersion: v2\nname: e\nversion: 1.0.0\ndependencies:\n- sub\n"),
+            "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field Metadata.dependencies of type v2.Dependency"
+        );
+        assert_eq!(
+            err("apiVersion: v2\nname: e\nversion: 1.0.0\nmaintainers:\n- null\n"),
+            "validation: maintainers must not contain empty or null nodes"
+        );
+        assert_eq!(
+            err("apiVersion: v2\nname: e\nversion: 1.0.0\nkeywords: foo\n"),
+            "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field Metadata.keywords of type []string"
         );
         assert_eq!(
             load_files(vec![bf("values.yaml", "a: 1")])
