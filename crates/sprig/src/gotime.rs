@@ -14,9 +14,9 @@ use slipway_value::{Object, Value};
 pub struct GoTime {
     ts: Timestamp,
     tz: TimeZone,
-    /// A zone without a name (Go's `FixedZone("", offset)` from parsing a numeric offset):
-    /// `MST` in a layout prints the offset instead.
-    unnamed: bool,
+    /// The name of a fixed zone made by parsing (Go's `FixedZone(name, offset)`), shown
+    /// instead of the tz database's abbreviation; an empty name prints the offset for `MST`.
+    fixed_name: Option<Arc<str>>,
 }
 
 /// The broken-down wall clock of a [`GoTime`].
@@ -64,7 +64,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::now(),
             tz: TimeZone::UTC,
-            unnamed: false,
+            fixed_name: None,
         }
     }
 
@@ -73,7 +73,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH),
             tz: TimeZone::UTC,
-            unnamed: false,
+            fixed_name: None,
         }
     }
 
@@ -82,7 +82,7 @@ impl GoTime {
         GoTime {
             ts: Timestamp::from_second(-62135596800).unwrap_or(Timestamp::MIN),
             tz: TimeZone::UTC,
-            unnamed: false,
+            fixed_name: None,
         }
     }
 
@@ -110,7 +110,7 @@ impl GoTime {
         GoTime {
             ts: self.ts,
             tz,
-            unnamed: false,
+            fixed_name: None,
         }
     }
 
@@ -123,7 +123,7 @@ impl GoTime {
         GoTime {
             ts,
             tz: self.tz.clone(),
-            unnamed: self.unnamed,
+            fixed_name: self.fixed_name.clone(),
         }
     }
 
@@ -143,10 +143,9 @@ impl GoTime {
     fn civil(&self) -> Civil {
         let info = self.tz.to_offset_info(self.ts);
         let dt = self.ts.to_zoned(self.tz.clone()).datetime();
-        let abbrev = if self.unnamed {
-            String::new()
-        } else {
-            info.abbreviation().to_string()
+        let abbrev = match &self.fixed_name {
+            Some(name) => name.to_string(),
+            None => info.abbreviation().to_string(),
         };
         Civil {
             year: i64::from(dt.year()),
@@ -462,6 +461,9 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
     let (mut hour, mut minute, mut second, mut nanos) = (0i64, 0i64, 0i64, 0i64);
     let mut pm: Option<bool> = None;
     let mut offset: Option<i64> = None;
+    let mut zone_name: Option<&str> = None;
+    // A `Z` offset or a `UTC` zone name pins the result to UTC (Go's `z = UTC`).
+    let mut utc = false;
     let mut l = layout;
     let mut v = value;
     loop {
@@ -586,7 +588,7 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             } => {
                 if iso && v.starts_with('Z') {
                     v = &v[1..];
-                    offset = Some(0);
+                    utc = true;
                     Some(())
                 } else {
                     parse_offset(&mut v, colon, seconds, short).map(|o| offset = Some(o))
@@ -595,14 +597,14 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             Std::TZ => {
                 let n = v.bytes().take_while(u8::is_ascii_uppercase).count();
                 if v.starts_with("UTC") {
+                    utc = true;
                     v = &v[3..];
-                    offset = Some(0);
-                    Some(())
-                } else if n >= 3 {
-                    v = &v[n..];
                     Some(())
                 } else {
-                    None
+                    (n >= 3).then(|| {
+                        zone_name = Some(&v[..n]);
+                        v = &v[n..];
+                    })
                 }
             }
             Std::Frac { digits, trim, .. } => {
@@ -652,25 +654,31 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
     }
     let date = jiff::civil::date(year as i16, month as i8, day as i8);
     let dt = date.at(hour as i8, minute as i8, second as i8, nanos as i32);
-    let off = offset.unwrap_or(0);
-    let utc = dt
+    let off = if utc { 0 } else { offset.unwrap_or(0) };
+    let utc_ts = dt
         .to_zoned(TimeZone::UTC)
         .map_err(|e| e.to_string())?
         .timestamp();
-    let ts = utc
+    let ts = utc_ts
         .checked_sub(jiff::SignedDuration::from_secs(off))
         .map_err(|e| e.to_string())?;
-    let tz = if off == 0 {
-        TimeZone::UTC
-    } else {
-        jiff::tz::Offset::from_seconds(off as i32)
-            .map(TimeZone::fixed)
-            .unwrap_or(TimeZone::UTC)
-    };
+    // Go keeps the local zone (UTC here) when the parsed offset and name agree with it, and
+    // otherwise records them in a fixed zone.
+    let local = utc || (off == 0 && zone_name.is_none());
+    if local {
+        return Ok(GoTime {
+            ts,
+            tz: TimeZone::UTC,
+            fixed_name: None,
+        });
+    }
+    let tz = jiff::tz::Offset::from_seconds(off as i32)
+        .map(TimeZone::fixed)
+        .unwrap_or(TimeZone::UTC);
     Ok(GoTime {
         ts,
         tz,
-        unnamed: off != 0,
+        fixed_name: Some(zone_name.unwrap_or("").into()),
     })
 }
 
@@ -763,6 +771,11 @@ mod tests {
         assert_eq!(t.format("02/01/2006"), "31/12/2017");
         let t = parse("2006-01-02T15:04:05Z07:00", "2019-06-13T22:39:39+02:00").unwrap();
         assert_eq!(t.unix(), 1560458379);
+        assert_eq!(t.go_string(), "2019-06-13 22:39:39 +0200 +0200");
+        let t = parse("15:04 MST", "10:00 PST").unwrap();
+        assert_eq!(t.go_string(), "0000-01-01 10:00:00 +0000 PST");
+        let t = parse("15:04 -0700 MST", "10:00 -0800 PST").unwrap();
+        assert_eq!(t.go_string(), "0000-01-01 10:00:00 -0800 PST");
         assert_eq!(
             parse("2006-01-02", "2017-13-01").unwrap_err(),
             "parsing time \"2017-13-01\": month out of range"
