@@ -76,7 +76,7 @@ pub fn setup_render(
     opts: &ProjectOptions,
     secrets: Option<&dyn SecretDecryptor>,
 ) -> Result<RenderSetup, ChartError> {
-    let werf = WerfConfig::find(&opts.project_dir)?;
+    let werf = WerfConfig::find(&opts.project_dir, &opts.values.env, &opts.env)?;
     let explicit_ns = opts.namespace.as_deref().filter(|n| !n.is_empty());
     let explicit_rel = opts.release.as_deref().filter(|n| !n.is_empty());
     let (namespace, release) = match &werf {

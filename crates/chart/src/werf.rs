@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use slipway_value::{Dict, Map, Value};
+use std::collections::BTreeMap;
+
+use slipway_value::{Dict, FuncError, Map, Value};
 
 use crate::error::{ChartError, go_io_error};
 use crate::slug;
@@ -34,11 +36,20 @@ pub struct WerfConfig {
 
 impl WerfConfig {
     /// Reads `werf.yaml` (or `werf.yml`) from a project directory; `Ok(None)` if there is none.
-    pub fn find(project_dir: &Path) -> Result<Option<WerfConfig>, ChartError> {
+    /// The file is first rendered as werf renders it (Go template with Sprig, `env`,
+    /// `required`, `toYaml`, `fromYaml`; `.Env` is `werf_env`), reading variables from `vars`.
+    pub fn find(
+        project_dir: &Path,
+        vars: &BTreeMap<String, String>,
+        werf_env: &str,
+    ) -> Result<Option<WerfConfig>, ChartError> {
         for name in ["werf.yaml", "werf.yml"] {
             let path = project_dir.join(name);
             match std::fs::read(&path) {
-                Ok(data) => return WerfConfig::parse(&String::from_utf8_lossy(&data)).map(Some),
+                Ok(data) => {
+                    let text = render_werf_config(&String::from_utf8_lossy(&data), vars, werf_env)?;
+                    return WerfConfig::parse(&text).map(Some);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(ChartError::Project(go_io_error(&path, &e))),
             }
@@ -172,6 +183,99 @@ impl WerfConfig {
             None => "[[ project ]]-[[ env ]]".to_owned(),
         }
     }
+}
+
+/// Renders werf.yaml's Go template as werf's config parser does (the subset without
+/// `include`/`tpl`/`.Files`): Sprig without `expandenv`, `env NAME [DEFAULT]` (an unset
+/// variable without a default is an error, as in werf's giterministic mode), `required`,
+/// `toYaml`, `fromYaml`; the data holds `Env`.
+pub fn render_werf_config(
+    text: &str,
+    vars: &BTreeMap<String, String>,
+    werf_env: &str,
+) -> Result<String, ChartError> {
+    if !text.contains("{{") {
+        return Ok(text.to_owned());
+    }
+    let mut funcs = slipway_sprig::functions();
+    funcs.remove("expandenv");
+    let vars = vars.clone();
+    funcs.insert(
+        "env",
+        std::sync::Arc::new(move |args: &[Value]| {
+            let (name, fallback) = match args {
+                [name] => (name, None),
+                [name, fallback] => (name, Some(fallback)),
+                [] => {
+                    return Err(FuncError::BadArgs(
+                        "wrong number of args for env: want at least 1 got 0".into(),
+                    ));
+                }
+                _ => {
+                    return Err(FuncError::Failed(
+                        "more than 1 optional argument prohibited".into(),
+                    ));
+                }
+            };
+            let name = slipway_value::fmt::format_value(name);
+            let fallback = fallback.map(slipway_value::fmt::format_value);
+            match (vars.get(&name), fallback) {
+                (Some(v), Some(f)) if v.is_empty() => Ok(Value::string(f)),
+                (Some(v), _) => Ok(Value::string(v.as_str())),
+                (None, Some(f)) => Ok(Value::string(f)),
+                (None, None) => Err(FuncError::Failed(format!(
+                    "the environment variable {} must be set or default must be provided",
+                    slipway_value::fmt::quote(&name)
+                ))),
+            }
+        }),
+    );
+    funcs.insert(
+        "required",
+        std::sync::Arc::new(|args: &[Value]| match args {
+            [msg, val] => match val {
+                Value::Nil => Err(FuncError::Failed(slipway_value::fmt::format_value(msg))),
+                Value::String(s) if s.is_empty() => {
+                    Err(FuncError::Failed(slipway_value::fmt::format_value(msg)))
+                }
+                other => Ok(other.clone()),
+            },
+            _ => Err(FuncError::BadArgs(format!(
+                "wrong number of args for required: want 2 got {}",
+                args.len()
+            ))),
+        }),
+    );
+    funcs.insert(
+        "toYaml",
+        std::sync::Arc::new(|args: &[Value]| {
+            Ok(Value::string(
+                args.first()
+                    .and_then(|v| slipway_yaml::to_yaml(v).ok())
+                    .unwrap_or_default(),
+            ))
+        }),
+    );
+    funcs.insert(
+        "fromYaml",
+        std::sync::Arc::new(|args: &[Value]| {
+            let text = args.first().and_then(Value::as_str).unwrap_or_default();
+            slipway_yaml::from_yaml_map(text)
+                .map(Value::Dict)
+                .map_err(|e| FuncError::Failed(e.to_string()))
+        }),
+    );
+    let mut set = slipway_template::TemplateSet::new()
+        .named("werfConfig")
+        .with_funcs(funcs);
+    let bad = |e: String| ChartError::Project(format!("werf.yaml: {e}"));
+    set.parse("werfConfig", text)
+        .map_err(|e| bad(e.to_string()))?;
+    let data = Value::dict(Map::from([("Env".to_owned(), Value::string(werf_env))]));
+    let mut out = String::new();
+    set.execute("werfConfig", &data, &mut out)
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(out)
 }
 
 /// Renders a werf deploy-parameter template as werf does: Go text/template with `[[ ]]`
@@ -389,6 +493,27 @@ mod tests {
         let err = c.namespace(None, "DEV").unwrap_err().to_string();
         assert!(
             err.starts_with("bad Kubernetes namespace \"ns-DEV\" rendered by template"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn werf_yaml_is_a_template() {
+        let vars = BTreeMap::from([("APP".to_owned(), "shop".to_owned())]);
+        let text = "project: {{ env \"APP\" }}-{{ .Env | default \"none\" }}\nconfigVersion: 1\n---\n{{ $x := 1 }}\nimage: {{ env \"MISSING\" \"fallback\" }}\n";
+        let rendered = render_werf_config(text, &vars, "dev").unwrap();
+        assert_eq!(
+            rendered,
+            "project: shop-dev\nconfigVersion: 1\n---\n\nimage: fallback\n"
+        );
+        assert_eq!(WerfConfig::parse(&rendered).unwrap().project, "shop-dev");
+        let err = render_werf_config("project: {{ env \"NOPE\" }}\n", &vars, "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "the environment variable \"NOPE\" must be set or default must be provided"
+            ),
             "{err}"
         );
     }
