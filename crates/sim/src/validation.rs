@@ -234,7 +234,8 @@ fn pod_spec(spec: &Value, at: &str, out: &mut Vec<String>) {
 fn check(value: &Value, known: &[&str], at: &str, out: &mut Vec<String>) {
     if let Some(map) = value.as_object() {
         for key in map.keys() {
-            if !known.contains(&key.as_str()) {
+            // `$patch`, `$setElementOrder/...` and friends are patch directives, not fields.
+            if !key.starts_with('$') && !known.contains(&key.as_str()) {
                 out.push(if at.is_empty() {
                     key.clone()
                 } else {
