@@ -409,3 +409,65 @@ fn files_object_matches_helm() {
     });
     assert_eq!(got, want);
 }
+
+#[test]
+fn helmignore_rules_match_helm() {
+    let files = [
+        ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+        (
+            ".helmignore",
+            "# comment\n*.bak\n/rooted.txt\ndocs/\nconf/*.tmp\nsecret?.txt\n[ab].log\n",
+        ),
+        ("a.bak", "x"),
+        ("keep.bak", "x"),
+        ("rooted.txt", "x"),
+        ("sub/rooted.txt", "x"),
+        ("docs/readme.md", "x"),
+        ("notdocs/docs", "x"),
+        ("conf/x.tmp", "x"),
+        ("conf/deep/y.tmp", "x"),
+        ("secret1.txt", "x"),
+        ("secret12.txt", "x"),
+        ("a.log", "x"),
+        ("c.log", "x"),
+        ("templates/.hidden", "x"),
+        ("plain.txt", "x"),
+    ];
+    let Some((body, chart)) =
+        helm_render(&files, "{{ range $k, $v := .Files }}# {{ $k }}\n{{ end }}")
+    else {
+        return;
+    };
+    let want: Vec<&str> = body.lines().filter_map(|l| l.strip_prefix("# ")).collect();
+    let mut got: Vec<&str> = chart.files.iter().map(|f| f.name.as_str()).collect();
+    got.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn helmignore_negation_quirk_matches_helm() {
+    // In Helm, a `!pattern` rule ignores every path it does not match, Chart.yaml included.
+    let Some(helm) = require_helm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("top");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: top\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join(".helmignore"), "!keep.txt\n").unwrap();
+    std::fs::write(dir.join("keep.txt"), "x").unwrap();
+    let out = Command::new(helm)
+        .arg("template")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let ours = load_chart(&dir).unwrap_err().to_string();
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(&format!("Error: {ours}")),
+        "ours: {ours}\nhelm: {stderr}"
+    );
+}
