@@ -128,7 +128,7 @@ impl<'a> Args<'a> {
         }
     }
 
-    /// Argument `i` for a `map[string]interface{}` parameter (nil is an empty map).
+    /// Argument `i` for a `map[string]interface{}` parameter.
     pub(crate) fn dict(&self, i: usize) -> Result<Dict, FuncError> {
         dict_arg(&self.vals[i])
     }
@@ -144,10 +144,11 @@ impl<'a> Args<'a> {
     }
 }
 
+/// A `map[string]interface{}` argument. A nil (missing) value is refused, as Go refuses a
+/// nil interface field (`.Values.missing`) for a map parameter.
 fn dict_arg(v: &Value) -> Result<Dict, FuncError> {
     match v {
         Value::Dict(d) => Ok(d.clone()),
-        Value::Nil => Ok(Dict::new()),
         other => Err(wrong_type("map[string]interface {}", other)),
     }
 }

@@ -23,9 +23,6 @@ pub(crate) fn register_all(m: &mut FuncMap) {
         Ok(a.dict(0)?.get(a.str(1)?).unwrap_or_else(|| "".into()))
     });
     register(m, &["set"], Exact(3), |a| {
-        if a.any(0).is_nil() {
-            return Err(crate::args::failed("assignment to entry in nil map"));
-        }
         let d = a.dict(0)?;
         d.insert(a.str(1)?, a.any(2).clone());
         Ok(Value::Dict(d))

@@ -107,7 +107,9 @@ fn ours(case: &Case) -> Result<String, String> {
     set.parse(&format!("_{}", case.name), &define(case))
         .map_err(|e| e.to_string())?;
     let mut out = String::new();
-    set.execute(&case.name, &Value::Nil, &mut out)
+    // Helm's top-level data; `.Values` is empty, so `.Values.missing` is a missing value.
+    let data = Value::from_json(&serde_json::json!({"Values": {}}));
+    set.execute(&case.name, &data, &mut out)
         .map_err(|e| e.to_string())?;
     Ok(out)
 }
