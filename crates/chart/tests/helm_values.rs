@@ -107,6 +107,8 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
+/// `set` entries are `--set` arguments, or `--FLAG ARG` for the other `--set*` flags (`@DIR@`
+/// stands for the directory holding `value_files`).
 fn check(files: &[(&str, &str)], set: &[&str], value_files: &[(&str, &str)]) {
     check_with(files, &[], set, value_files);
 }
@@ -131,14 +133,30 @@ fn check_with(
     for (name, data) in value_files {
         let p = tmp.path().join(name);
         std::fs::write(&p, data).unwrap();
+        if name.starts_with('_') {
+            // A data file for --set-file, not a values file.
+            continue;
+        }
         args.push("-f".into());
         args.push(p.display().to_string());
         opts.values_files.push(p.display().to_string());
     }
     for s in set {
-        args.push("--set".into());
-        args.push((*s).into());
-        opts.set.push((*s).into());
+        let (flag, arg) = match s.split_once(' ') {
+            Some((flag, arg)) if flag.starts_with("--") => (flag, arg),
+            _ => ("--set", *s),
+        };
+        let arg = arg.replace("@DIR@", &tmp.path().display().to_string());
+        match flag {
+            "--set" => opts.set.push(arg.clone()),
+            "--set-string" => opts.set_string.push(arg.clone()),
+            "--set-json" => opts.set_json.push(arg.clone()),
+            "--set-literal" => opts.set_literal.push(arg.clone()),
+            "--set-file" => opts.set_file.push(arg.clone()),
+            other => panic!("unsupported flag {other}"),
+        }
+        args.push(flag.into());
+        args.push(arg);
     }
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let want = helm_values(&helm, &chart_dir, &arg_refs);
@@ -469,5 +487,27 @@ fn helmignore_negation_quirk_matches_helm() {
     assert!(
         stderr.contains(&format!("Error: {ours}")),
         "ours: {ours}\nhelm: {stderr}"
+    );
+}
+
+#[test]
+fn every_set_flag_and_multi_document_files() {
+    check(
+        &[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("values.yaml", "base: {keep: 1, list: [a]}\n"),
+        ],
+        &[
+            "--set-json {\"obj\":{\"n\":1.5,\"big\":12345678901},\"base\":{\"list\":[]}}",
+            "--set-json arr=[1,\"two\",{\"x\":null}],num=7",
+            "--set-file content=@DIR@/_payload.txt",
+            "--set-literal lit=a,b=c\\d",
+            "--set-string str=true,zero=0",
+            "typed=true,n=00012,neg=-5,esc=a\\,b,list={x,y},idx[2]=z",
+        ],
+        &[
+            ("_payload.txt", "line 1\nline 2\n"),
+            ("multi.yaml", "a: 1\nm: {x: 1}\n---\nb: 2\nm: {z: 3}\n"),
+        ],
     );
 }
