@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use slipway_chart::{Chart, ProjectOptions, ValuesOptions};
+use slipway_chart::{Chart, ProjectOptions, SecretDecryptor, ValuesOptions};
 use slipway_deploy::duration::parse_go_duration;
 use slipway_deploy::release::chart_record;
 use slipway_deploy::report::{Event, StatusRow, render_status_table};
@@ -287,6 +287,42 @@ fn extra_metadata(
     Ok((annotations, labels))
 }
 
+/// Decrypts werf secret values with the project's key (looked up only when a secret file is
+/// actually read) and remembers every decrypted string, so reports can mask it.
+struct Decryptor {
+    project_dir: PathBuf,
+    secrets: std::sync::Mutex<Vec<String>>,
+}
+
+fn collect_strings(value: &slipway_value::Value, out: &mut Vec<String>) {
+    match value {
+        slipway_value::Value::String(s) => out.push(s.to_string()),
+        slipway_value::Value::List(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        slipway_value::Value::Dict(d) => d.read().values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+impl SecretDecryptor for Decryptor {
+    fn decrypt_values(
+        &self,
+        values: &slipway_value::Value,
+        file_name: &str,
+    ) -> Result<slipway_value::Value, String> {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let key = slipway_secrets::SecretKey::resolve(
+            &|name| std::env::var(name).ok(),
+            &self.project_dir,
+            home.as_deref(),
+        )
+        .map_err(|e| e.to_string())?;
+        let decrypted =
+            slipway_secrets::decrypt_values(values, &key, file_name).map_err(|e| e.to_string())?;
+        collect_strings(&decrypted, &mut self.secrets.lock().expect("poisoned"));
+        Ok(decrypted)
+    }
+}
+
 /// Renders the chart into a deploy request for the release in the cluster.
 pub async fn render_request(
     args: &RenderArgs,
@@ -316,7 +352,11 @@ pub async fn render_request(
         werf_version: format!("v{}", env!("CARGO_PKG_VERSION")),
         commit: None,
     };
-    let mut setup = slipway_chart::setup_render(&project, None)?;
+    let decryptor = Decryptor {
+        project_dir: args.dir.clone(),
+        secrets: Default::default(),
+    };
+    let mut setup = slipway_chart::setup_render(&project, Some(&decryptor))?;
     let mut cluster_args = cluster_args.clone();
     cluster_args.namespace = Some(setup.release.namespace.clone());
     let (cluster, namespace) = cluster_args.connect().await?;
@@ -377,6 +417,7 @@ pub async fn render_request(
         options: DeployOptions {
             annotations,
             labels,
+            sensitive_values: decryptor.secrets.into_inner().unwrap_or_default(),
             ..options
         },
     };
