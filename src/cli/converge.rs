@@ -440,6 +440,10 @@ pub struct Args {
     /// Do not stream pod logs.
     #[arg(long)]
     no_pod_logs: bool,
+    /// Fail on manifests with unknown or mistyped fields (default: warn and record them in
+    /// `debug.werf.io/validation-messages`).
+    #[arg(long)]
+    strict: bool,
     /// How often the status table is printed (Go duration).
     #[arg(long, default_value = "5s")]
     progress_interval: String,
@@ -451,6 +455,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut options = deploy_options(&args.cluster, &args.timeout)?;
         options.auto_rollback = args.auto_rollback;
         options.track.logs = !args.no_pod_logs;
+        options.strict = args.strict;
         options.track.progress_interval = parse_go_duration(&args.progress_interval)
             .map_err(|e| anyhow::anyhow!("--progress-interval: {e}"))?;
         let (cluster, request) = render_request(&args.render, &args.cluster, options).await?;

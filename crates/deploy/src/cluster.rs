@@ -221,9 +221,24 @@ impl Cluster {
 
     /// Server-side applies `obj` (field manager `slipway`, forced), or only dry-runs it.
     pub async fn apply(&self, key: &ObjectKey, obj: &Value, dry_run: bool) -> Result<Value, Error> {
+        self.apply_checked(key, obj, dry_run, false).await
+    }
+
+    /// [`Cluster::apply`], asking the server to reject unknown or duplicate fields when
+    /// `strict` (`fieldValidation=Strict`).
+    pub async fn apply_checked(
+        &self,
+        key: &ObjectKey,
+        obj: &Value,
+        dry_run: bool,
+        strict: bool,
+    ) -> Result<Value, Error> {
         let (api, _) = self.api(key).await?;
         let mut params = PatchParams::apply(FIELD_MANAGER).force();
         params.dry_run = dry_run;
+        if strict {
+            params.field_validation = Some(kube::api::ValidationDirective::Strict);
+        }
         api.patch(&key.name, &params, &Patch::Apply(obj))
             .await
             .map(to_json)

@@ -44,6 +44,8 @@ pub struct DeployOptions {
     pub sensitive_values: Vec<String>,
     /// How many resources are applied at once.
     pub concurrency: usize,
+    /// Fail on manifests with unknown or mistyped fields instead of warning.
+    pub strict: bool,
 }
 
 impl Default for DeployOptions {
@@ -60,6 +62,7 @@ impl Default for DeployOptions {
             track: TrackOptions::default(),
             sensitive_values: Vec::new(),
             concurrency: 30,
+            strict: false,
         }
     }
 }
@@ -530,12 +533,51 @@ pub(crate) fn prepared_object(ctx: &Ctx<'_>, r: &Resource) -> Value {
     obj
 }
 
+/// The annotation werf records validation problems in.
+pub const VALIDATION_ANNOTATION: &str = "debug.werf.io/validation-messages";
+
+fn is_validation_error(err: &Error) -> bool {
+    let text = err.to_string();
+    err.status_code() == Some(400)
+        && [
+            "strict decoding error",
+            "unknown field",
+            "field not declared in schema",
+            "duplicate field",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+/// Applies a prepared object with strict field validation. Problems are warnings recorded in
+/// `debug.werf.io/validation-messages` (the object is then applied without validation), or
+/// errors with `strict`.
+async fn apply_validated(ctx: &Ctx<'_>, r: &Resource, mut obj: Value) -> Result<(), Error> {
+    match ctx.cluster.apply_checked(&r.key, &obj, false, true).await {
+        Ok(_) => Ok(()),
+        Err(e) if is_validation_error(&e) => {
+            let message = format!(
+                "Validation of target data failed: {}: [{e}]",
+                r.key.display().to_lowercase()
+            );
+            if ctx.options.strict {
+                return Err(Error::Validation(message));
+            }
+            ctx.reporter.report(Event::Warning(message.clone()));
+            if let Some(meta) = obj["metadata"].as_object_mut() {
+                let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+                annotations[VALIDATION_ANNOTATION] = json!(message);
+            }
+            ctx.cluster.apply(&r.key, &obj, false).await.map(drop)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Applies one resource; `Create` when it did not exist before.
 async fn apply_one(ctx: &Ctx<'_>, r: &Resource, known: bool) -> Result<Action, Error> {
     let existed = known || ctx.cluster.get(&r.key).await?.is_some();
-    ctx.cluster
-        .apply(&r.key, &prepared_object(ctx, r), false)
-        .await?;
+    apply_validated(ctx, r, prepared_object(ctx, r)).await?;
     let action = if existed {
         Action::Update
     } else {
@@ -585,9 +627,7 @@ pub(crate) async fn run_hooks(
             wait_absent(ctx, &hook.key).await?;
             action = Action::Recreate;
         }
-        ctx.cluster
-            .apply(&hook.key, &prepared_object(ctx, hook), false)
-            .await?;
+        apply_validated(ctx, hook, prepared_object(ctx, hook)).await?;
         ctx.reporter.report(Event::Resource {
             resource: hook.key.display(),
             action,

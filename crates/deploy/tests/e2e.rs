@@ -616,3 +616,37 @@ async fn plan_before_and_after_then_dismiss() {
     );
     assert!(history(&cluster, "pl", "pl").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_fields_are_warned_and_recorded_or_rejected_when_strict() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let typo =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndata:\n  a: b\ndatta:\n  c: d\n";
+    let req = request("val", "val", &[("cm.yaml", typo)]);
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("warnings only");
+    let cm = cluster
+        .get(&key("v1", "ConfigMap", "val", "typo"))
+        .await
+        .unwrap()
+        .unwrap();
+    let message = cm["metadata"]["annotations"]["debug.werf.io/validation-messages"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("datta"), "{cm}");
+    assert!(
+        reporter.events().iter().any(
+            |e| matches!(e, Event::Warning(w) if w.contains("Validation of target data failed"))
+        )
+    );
+
+    let mut strict = request("strict", "strict", &[("cm.yaml", typo)]);
+    strict.options.strict = true;
+    let err = slipway_deploy::converge(&cluster, &strict, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("datta"), "{err}");
+}
