@@ -650,3 +650,32 @@ async fn unknown_fields_are_warned_and_recorded_or_rejected_when_strict() {
         .to_string();
     assert!(err.contains("datta"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn releases_can_live_in_configmaps_of_another_namespace() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let mut req = request("cmstore", "apps", &[("cm.yaml", &configmap("cfg", "1"))]);
+    req.options.storage = StorageDriver::ConfigMap;
+    req.options.storage_namespace = Some("kube-system".into());
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let record = cluster
+        .get(&key(
+            "v1",
+            "ConfigMap",
+            "kube-system",
+            "sh.helm.release.v1.cmstore.v1",
+        ))
+        .await
+        .unwrap()
+        .expect("record stored as a ConfigMap");
+    assert_eq!(record["metadata"]["labels"]["status"], "deployed");
+    let stored = ReleaseStorage::new(cluster.clone(), StorageDriver::ConfigMap, "kube-system")
+        .history("cmstore")
+        .await
+        .unwrap();
+    assert_eq!(stored[0].namespace, "apps");
+    assert!(history(&cluster, "apps", "cmstore").await.is_empty());
+}
