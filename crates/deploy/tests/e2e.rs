@@ -679,3 +679,32 @@ async fn releases_can_live_in_configmaps_of_another_namespace() {
     assert_eq!(stored[0].namespace, "apps");
     assert!(history(&cluster, "apps", "cmstore").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_names_the_stuck_resource_and_why() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let slow = [("sim.slipway.dev/ready-after", "1h")];
+    let mut req = request(
+        "slow",
+        "slow",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            ("web.yaml", &deployment("web", 1, &slow, &[])),
+        ],
+    );
+    req.options.timeout = Some(Duration::from_secs(2));
+    let err = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("timed out") && err.contains("Deployment/web: available 0->1"),
+        "{err}"
+    );
+    assert!(!err.contains("ConfigMap/cfg"), "{err}");
+    assert_eq!(
+        statuses(&history(&cluster, "slow", "slow").await),
+        [(1, ReleaseStatus::Failed)]
+    );
+}
