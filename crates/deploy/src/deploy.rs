@@ -207,7 +207,10 @@ pub(crate) async fn release_resources(
 
 /// Identity of an object across API versions (`extensions/v1beta1` and `apps/v1`
 /// Deployments are the same object).
-pub(crate) fn identity(key: &ObjectKey) -> (String, String, Option<String>, String) {
+/// See [`identity`].
+pub(crate) type Identity = (String, String, Option<String>, String);
+
+pub(crate) fn identity(key: &ObjectKey) -> Identity {
     (
         key.group().to_string(),
         key.kind.clone(),
@@ -574,9 +577,55 @@ async fn apply_validated(ctx: &Ctx<'_>, r: &Resource, mut obj: Value) -> Result<
     }
 }
 
+/// Which resources of a stage exist already: those of the previous release, plus those found
+/// by one LIST per kind and namespace (a GET each when the kind cannot be listed).
+async fn existing_objects(
+    ctx: &Ctx<'_>,
+    stage: &[&Resource],
+    known: &HashSet<Identity>,
+) -> Result<HashSet<Identity>, Error> {
+    let mut existing = known.clone();
+    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Resource>> = BTreeMap::new();
+    for r in stage.iter().filter(|r| !known.contains(&identity(&r.key))) {
+        let group = (
+            r.key.api_version.clone(),
+            r.key.kind.clone(),
+            r.key.namespace.clone(),
+        );
+        groups.entry(group).or_default().push(r);
+    }
+    for ((api_version, kind, namespace), members) in groups {
+        match ctx
+            .cluster
+            .list(&api_version, &kind, namespace.as_deref(), None)
+            .await
+        {
+            Ok(list) => {
+                let names: HashSet<&str> = list
+                    .iter()
+                    .filter_map(|o| o["metadata"]["name"].as_str())
+                    .collect();
+                existing.extend(
+                    members
+                        .iter()
+                        .filter(|r| names.contains(r.key.name.as_str()))
+                        .map(|r| identity(&r.key)),
+                );
+            }
+            Err(_) => {
+                for r in members {
+                    if ctx.cluster.get(&r.key).await.ok().flatten().is_some() {
+                        existing.insert(identity(&r.key));
+                    }
+                }
+            }
+        }
+    }
+    Ok(existing)
+}
+
 /// Applies one resource; `Create` when it did not exist before.
-async fn apply_one(ctx: &Ctx<'_>, r: &Resource, known: bool) -> Result<Action, Error> {
-    let existed = known || ctx.cluster.get(&r.key).await?.is_some();
+async fn apply_one(ctx: &Ctx<'_>, r: &Resource, existed: bool) -> Result<Action, Error> {
     apply_validated(ctx, r, prepared_object(ctx, r)).await?;
     let action = if existed {
         Action::Update
@@ -708,11 +757,12 @@ pub(crate) async fn execute(
         }
         for stage in stages.values() {
             ctx.check_deadline()?;
+            let existing = existing_objects(ctx, stage, &known).await?;
             let results: Vec<(&Resource, Result<Action, Error>)> =
                 futures::stream::iter(stage.iter())
                     .map(|r| {
-                        let is_known = known.contains(&identity(&r.key));
-                        async move { (*r, apply_one(ctx, r, is_known).await) }
+                        let existed = existing.contains(&identity(&r.key));
+                        async move { (*r, apply_one(ctx, r, existed).await) }
                     })
                     .buffered(ctx.options.concurrency.max(1))
                     .collect()
