@@ -1086,9 +1086,10 @@ impl Printer {
                     self.fmt_complex(*c, verb, v);
                 } else if let Some(text) = o
                     .go_string()
-                    .filter(|_| matches!(verb, 'v' | 's') && !self.f.sharp_v)
+                    .filter(|_| matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') && !self.f.sharp_v)
                 {
-                    self.print_value(&Value::string(text), verb, depth + 1);
+                    // Go's handleMethods: a Stringer prints its String() for these verbs.
+                    self.fmt_string(&text, verb, v);
                 } else {
                     let data = o.to_data();
                     self.print_value(&data, verb, depth + 1);
@@ -1370,6 +1371,34 @@ mod tests {
         assert_eq!(format_float(1.0, b'e', 70_000, 64).len(), 70_000 + 6);
         assert_eq!(sprintf("%.70000U", &[Value::Int(1)]).len(), 70_002);
         assert_eq!(sprintf("%.6U", &[Value::Int(0x1F600)]), "U+01F600");
+    }
+
+    /// A host object with a Go `String()` method.
+    struct Named;
+
+    impl crate::Object for Named {
+        fn type_name(&self) -> &str {
+            "x.Named"
+        }
+        fn field(&self, _: &str) -> Option<Value> {
+            None
+        }
+        fn go_string(&self) -> Option<String> {
+            Some("hi".into())
+        }
+    }
+
+    #[test]
+    fn stringers_print_their_string_for_string_verbs() {
+        // Go's handleMethods: v s x X q use String(); other verbs see the value.
+        let n = Value::Object(std::sync::Arc::new(Named));
+        assert_eq!(
+            sprintf(
+                "%v %s %q %x %X",
+                &[n.clone(), n.clone(), n.clone(), n.clone(), n]
+            ),
+            "hi hi \"hi\" 6869 6869"
+        );
     }
 
     #[test]
