@@ -39,15 +39,12 @@ impl Files {
         String::from_utf8_lossy(&self.get_bytes(name)).into_owned()
     }
 
-    /// `Glob`: the files whose names match `pattern` (`*` stays within a path segment, `**`
-    /// crosses them); a bad pattern matches everything, as in Helm.
+    /// `Glob`: the files whose names match `pattern` with gobwas/glob's syntax as Helm uses it
+    /// (`/` separator): `*` and `?` stay within a path segment, `**` matches anything,
+    /// `[a-z]`/`[!a]` classes, `{a,b}` alternatives, `\` escapes. A bad pattern matches
+    /// everything, as in Helm.
     pub fn glob(&self, pattern: &str) -> Files {
-        let matcher = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map(|g| g.compile_matcher())
-            .ok();
+        let matcher = glob_regex(pattern);
         Files {
             files: self
                 .files
@@ -89,6 +86,61 @@ impl Files {
             .collect();
         slipway_yaml::to_yaml(&Value::dict(m)).unwrap_or_default()
     }
+}
+
+/// A gobwas/glob pattern (separator `/`) as an anchored regex; `None` if it does not compile.
+fn glob_regex(pattern: &str) -> Option<regex::Regex> {
+    let mut re = String::from("^");
+    let mut chars = pattern.chars().peekable();
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                re.push_str("(?s:.*)");
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            '\\' => re.push_str(&regex::escape(&chars.next()?.to_string())),
+            '{' => {
+                depth += 1;
+                re.push_str("(?:");
+            }
+            ',' if depth > 0 => re.push('|'),
+            '}' if depth > 0 => {
+                depth -= 1;
+                re.push(')');
+            }
+            '[' => {
+                re.push('[');
+                if chars.peek() == Some(&'!') {
+                    chars.next();
+                    re.push('^');
+                }
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    match c {
+                        ']' => {
+                            closed = true;
+                            break;
+                        }
+                        '-' => re.push('-'),
+                        c => re.push_str(&regex::escape(&c.to_string())),
+                    }
+                }
+                if !closed {
+                    return None;
+                }
+                re.push(']');
+            }
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    if depth > 0 {
+        return None;
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
 }
 
 fn one_string_arg(args: &[Value], method: &str) -> Result<String, String> {

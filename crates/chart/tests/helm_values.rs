@@ -511,3 +511,51 @@ fn every_set_flag_and_multi_document_files() {
         ],
     );
 }
+
+#[test]
+fn files_glob_patterns_match_helm() {
+    let files = [
+        ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+        ("a.txt", "x"),
+        ("conf/b.txt", "x"),
+        ("conf/c.yaml", "x"),
+        ("conf/d/e.txt", "x"),
+        ("conf/d/f/g.txt", "x"),
+        ("other/h.json", "x"),
+    ];
+    let patterns = [
+        "*",
+        "*.txt",
+        "**.txt",
+        "**/*.txt",
+        "conf/*",
+        "conf/**",
+        "conf/*.{txt,yaml}",
+        "conf/?.txt",
+        "conf/[bc].*",
+        "**",
+        "other/**/*.json",
+        "[",
+    ];
+    let template: String = patterns
+        .iter()
+        .map(|p| {
+            format!(
+                "{{{{ range $k, $v := .Files.Glob {p:?} }}}}# {p} => {{{{ $k }}}}\n{{{{ end }}}}"
+            )
+        })
+        .collect();
+    let Some((body, chart)) = helm_render(&files, &template) else {
+        return;
+    };
+    let fs = slipway_chart::Files::new(&chart.files);
+    let mut ours = String::new();
+    for p in patterns {
+        let globbed = fs.glob(p);
+        let data = slipway_value::Object::to_data(&globbed);
+        for name in data.as_dict().unwrap().keys() {
+            ours.push_str(&format!("# {p} => {name}\n"));
+        }
+    }
+    assert_eq!(ours.trim_end(), body);
+}
