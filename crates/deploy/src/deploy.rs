@@ -106,6 +106,8 @@ pub(crate) struct Ctx<'a> {
     pub storage: ReleaseStorage,
     pub options: &'a DeployOptions,
     pub deadline: Option<Instant>,
+    /// Set when the release lock was lost (another run took it over).
+    pub lock_lost: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -125,6 +127,7 @@ impl<'a> Ctx<'a> {
             storage: ReleaseStorage::new(cluster.clone(), options.storage, storage_ns),
             options,
             deadline: options.timeout.map(|t| Instant::now() + t),
+            lock_lost: None,
         }
     }
 
@@ -135,11 +138,23 @@ impl<'a> Ctx<'a> {
     fn track_options(&self) -> TrackOptions {
         TrackOptions {
             deadline: self.deadline,
+            abort: self.lock_lost.clone(),
             ..self.options.track.clone()
         }
     }
 
+    /// Fails once the deadline passed or the release lock was lost.
     fn check_deadline(&self) -> Result<(), Error> {
+        if self
+            .lock_lost
+            .as_ref()
+            .is_some_and(|lost| lost.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            return Err(Error::Lock(format!(
+                "lost the lock of release {:?} to another run",
+                self.release
+            )));
+        }
         match self.deadline {
             Some(d) if Instant::now() >= d => Err(Error::Tracking(format!(
                 "timed out after {}",
@@ -263,7 +278,7 @@ pub async fn converge(
         reporter,
         Masker::new(request.options.sensitive_values.clone()),
     );
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         cluster,
         &masked,
         &request.release,
@@ -278,6 +293,7 @@ pub async fn converge(
         ensure_namespace(cluster, &request.namespace).await?;
     }
     let lock = ReleaseLock::acquire(cluster, &request.namespace, &request.release, &masked).await?;
+    ctx.lock_lost = Some(lock.lost_flag());
     let result = converge_locked(&ctx, request, resources).await;
     let released = lock.release().await;
     let outcome = result?;
@@ -847,8 +863,9 @@ pub async fn rollback(
     options: &DeployOptions,
     reporter: &dyn Reporter,
 ) -> Result<Outcome, Error> {
-    let ctx = Ctx::new(cluster, reporter, release, namespace, options);
+    let mut ctx = Ctx::new(cluster, reporter, release, namespace, options);
     let lock = ReleaseLock::acquire(cluster, namespace, release, reporter).await?;
+    ctx.lock_lost = Some(lock.lost_flag());
     let result = async {
         let mut history = ctx.storage.history(release).await?;
         recover_pending(&ctx, &mut history).await?;

@@ -22,8 +22,9 @@ pub async fn dismiss(
     options: &DeployOptions,
     reporter: &dyn Reporter,
 ) -> Result<Vec<String>, Error> {
-    let ctx = Ctx::new(cluster, reporter, release, namespace, options);
+    let mut ctx = Ctx::new(cluster, reporter, release, namespace, options);
     let lock = ReleaseLock::acquire(cluster, namespace, release, reporter).await?;
+    ctx.lock_lost = Some(lock.lost_flag());
     let result = dismiss_locked(&ctx).await;
     let released = lock.release().await;
     let deleted = result?;

@@ -136,12 +136,9 @@ impl ReleaseLock {
         })
     }
 
-    /// Fails if renewal found the lease taken by someone else.
-    pub fn check(&self) -> Result<(), Error> {
-        if self.lost.load(Ordering::SeqCst) {
-            return Err(Error::Lock(format!("lost the lease {}", self.key.name)));
-        }
-        Ok(())
+    /// A flag that becomes true when renewal finds the lease taken by someone else.
+    pub fn lost_flag(&self) -> Arc<AtomicBool> {
+        self.lost.clone()
     }
 
     /// Stops renewing and frees the lock.

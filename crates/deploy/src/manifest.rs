@@ -174,8 +174,8 @@ pub struct Resource {
     pub hook: Option<HookSpec>,
     /// `werf.io/weight` (default 0).
     pub weight: i64,
-    /// `helm.sh/resource-policy: keep` or `werf.io/resource-policy` containing
-    /// `keep`/`skip-delete`.
+    /// `helm.sh/resource-policy: keep`, `werf.io/resource-policy` containing
+    /// `keep`/`skip-delete`, or a CustomResourceDefinition.
     pub keep: bool,
     /// `werf.io/delete-propagation`.
     pub propagation: Propagation,
@@ -412,7 +412,9 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
             .map_err(|_| bad(&display, "werf.io/weight", w, "expected an integer"))?,
         None => 0,
     };
-    let keep = annotations.get("helm.sh/resource-policy").map(|p| p.trim()) == Some("keep")
+    // CRDs are never deleted with a release (their removal would delete every custom resource).
+    let keep = key.kind == "CustomResourceDefinition"
+        || annotations.get("helm.sh/resource-policy").map(|p| p.trim()) == Some("keep")
         || annotations.get("werf.io/resource-policy").is_some_and(|p| {
             comma_list(p)
                 .iter()

@@ -44,6 +44,8 @@ pub struct TrackOptions {
     pub poll_interval: Duration,
     /// Stream pod logs.
     pub logs: bool,
+    /// Stop with an error once this becomes true (the release lock was lost).
+    pub abort: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for TrackOptions {
@@ -53,6 +55,7 @@ impl Default for TrackOptions {
             progress_interval: Duration::from_secs(5),
             poll_interval: Duration::from_millis(500),
             logs: true,
+            abort: None,
         }
     }
 }
@@ -330,6 +333,14 @@ impl<'a> Tracker<'a> {
                 self.report_table(true);
                 self.report_service_messages().await;
                 last_table = Some(Instant::now());
+            }
+            if self
+                .options
+                .abort
+                .as_ref()
+                .is_some_and(|a| a.load(std::sync::atomic::Ordering::SeqCst))
+            {
+                return Err(Error::Lock("lost the release lock to another run".into()));
             }
             if let Some(deadline) = self.options.deadline
                 && Instant::now() >= deadline
