@@ -113,6 +113,7 @@ pub fn setup_render(
                 env: opts.env.clone(),
                 commit: opts.commit.clone(),
                 docker_config_json,
+                stub_images: Some(w.images.clone()),
                 no_global: opts
                     .values
                     .env

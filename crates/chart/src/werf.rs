@@ -32,6 +32,8 @@ pub struct WerfConfig {
     pub project: String,
     /// `deploy`.
     pub deploy: DeploySettings,
+    /// Names of the final images (`image:` documents without `final: false`), in order.
+    pub images: Vec<String>,
 }
 
 impl WerfConfig {
@@ -89,7 +91,24 @@ impl WerfConfig {
                 namespace_slug: boolean("namespaceSlug"),
             };
         }
-        Ok(WerfConfig { project, deploy })
+        let mut images = Vec::new();
+        for doc in docs.iter().filter_map(Value::as_dict) {
+            if matches!(doc.get("final"), Some(Value::Bool(false))) {
+                continue;
+            }
+            match doc.get("image") {
+                Some(Value::String(name)) => images.push(name.to_string()),
+                Some(Value::List(names)) => {
+                    images.extend(names.iter().filter_map(|n| n.as_str().map(str::to_owned)))
+                }
+                _ => {}
+            }
+        }
+        Ok(WerfConfig {
+            project,
+            deploy,
+            images,
+        })
     }
 
     /// werf's `GetKubernetesNamespace`: an explicit namespace is validated and kept; otherwise
@@ -345,6 +364,44 @@ pub struct ServiceValuesOptions {
     pub docker_config_json: Option<Vec<u8>>,
     /// `WERF_EXPERIMENT_NO_GLOBAL_SERVICE_VALUES`: leave out `global`.
     pub no_global: bool,
+    /// Stub images (werf render without built images): these image names get werf's stub
+    /// values (`REPO:TAG`), and `is_stub`/`stub_image` are set. `None`: no stub.
+    pub stub_images: Option<Vec<String>>,
+}
+
+/// The repository werf reports in stub renders.
+pub const STUB_REPO: &str = "REPO";
+/// The tag werf reports in stub renders.
+pub const STUB_TAG: &str = "TAG";
+
+/// werf's `BuildStubImageValuesMap`: the per-image values of a stub image.
+fn stub_image_values(repo: &str, tag: &str) -> Value {
+    let (registry, repository, name, digest) = ("REGISTRY", "NAMESPACE/NAME", "NAME", "DIGEST");
+    let namespace = repository.rsplit_once('/').map_or(".", |(ns, _)| ns);
+    let ref_tag = format!("{repo}:{tag}");
+    let s = |x: String| Value::string(x);
+    Value::dict(Map::from([
+        ("registry".to_owned(), s(registry.into())),
+        ("namespace".to_owned(), s(namespace.into())),
+        ("name".to_owned(), s(name.into())),
+        ("tag".to_owned(), s(tag.into())),
+        ("digest".to_owned(), s(digest.into())),
+        ("tag_digest".to_owned(), s(format!("{tag}@{digest}"))),
+        ("image".to_owned(), s(repo.into())),
+        ("repository".to_owned(), s(repository.into())),
+        ("ref".to_owned(), s(format!("{ref_tag}@{digest}"))),
+        ("ref_tag".to_owned(), s(ref_tag)),
+        (
+            "repository_ref".to_owned(),
+            s(format!("{repository}:{tag}@{digest}")),
+        ),
+        (
+            "repository_tag".to_owned(),
+            s(format!("{repository}:{tag}")),
+        ),
+        ("name_ref".to_owned(), s(format!("{name}:{tag}@{digest}"))),
+        ("name_tag".to_owned(), s(format!("{name}:{tag}"))),
+    ]))
 }
 
 /// Reads the docker config for `--set-docker-config-json-value`: `$DOCKER_CONFIG/config.json`
@@ -370,13 +427,18 @@ pub fn read_docker_config(
     }
 }
 
-/// werf's `GetServiceValues` for a deploy without built images.
+/// werf's `GetServiceValues` for a deploy without built images (in stub mode, as `werf
+/// render` without a repository gives them).
 pub fn service_values(opts: &ServiceValuesOptions) -> Dict {
     let s = |x: &str| Value::string(x);
+    let repo = match (&opts.stub_images, opts.repo.is_empty()) {
+        (Some(_), true) => STUB_REPO,
+        _ => opts.repo.as_str(),
+    };
     let mut werf = Map::new();
     werf.insert("name".into(), s(&opts.project));
     werf.insert("version".into(), s(&opts.version));
-    werf.insert("repo".into(), s(&opts.repo));
+    werf.insert("repo".into(), s(repo));
     if let Some(c) = &opts.commit {
         werf.insert(
             "commit".into(),
@@ -395,16 +457,27 @@ pub fn service_values(opts: &ServiceValuesOptions) -> Dict {
     if !opts.namespace.is_empty() {
         werf.insert("namespace".into(), s(&opts.namespace));
     }
+    let (mut legacy_images, mut legacy_tags, mut images) = (Map::new(), Map::new(), Map::new());
+    if let Some(names) = &opts.stub_images {
+        let stub_image = format!("{repo}:{STUB_TAG}");
+        werf.insert("is_stub".into(), Value::Bool(true));
+        werf.insert("stub_image".into(), s(&stub_image));
+        for name in names {
+            legacy_images.insert(name.clone(), s(&stub_image));
+            legacy_tags.insert(name.clone(), s(STUB_TAG));
+            images.insert(name.clone(), stub_image_values(repo, STUB_TAG));
+        }
+    }
     let mut global = Map::new();
     if !opts.env.is_empty() {
         global.insert("env".into(), s(&opts.env));
         werf.insert("env".into(), s(&opts.env));
     }
     let mut global_werf = werf.clone();
-    global_werf.insert("images".into(), Value::dict(Map::new()));
+    global_werf.insert("images".into(), Value::dict(images));
     let mut legacy = werf;
-    legacy.insert("image".into(), Value::dict(Map::new()));
-    legacy.insert("tag".into(), Value::dict(Map::new()));
+    legacy.insert("image".into(), Value::dict(legacy_images));
+    legacy.insert("tag".into(), Value::dict(legacy_tags));
     let encoded = opts
         .docker_config_json
         .as_ref()
@@ -535,6 +608,32 @@ mod tests {
                 .unwrap_err()
                 .starts_with("bad template: ")
         );
+    }
+
+    #[test]
+    fn stub_service_values_like_werf_render() {
+        let c = config(
+            "project: app\n---\nimage: backend\n---\nimage: [a, b]\n---\nimage: base\nfinal: false\n",
+        );
+        assert_eq!(c.images, ["backend", "a", "b"]);
+        let v = service_values(&ServiceValuesOptions {
+            project: "app".into(),
+            version: "v2.0.0".into(),
+            stub_images: Some(vec!["backend".into()]),
+            ..ServiceValuesOptions::default()
+        });
+        let v = Value::Dict(v).to_json();
+        assert_eq!(v["werf"]["repo"], "REPO");
+        assert_eq!(v["werf"]["is_stub"], true);
+        assert_eq!(v["werf"]["stub_image"], "REPO:TAG");
+        assert_eq!(v["werf"]["image"]["backend"], "REPO:TAG");
+        assert_eq!(v["werf"]["tag"]["backend"], "TAG");
+        assert!(v["werf"].get("env").is_none());
+        let img = &v["global"]["werf"]["images"]["backend"];
+        assert_eq!(img["namespace"], "NAMESPACE");
+        assert_eq!(img["ref"], "REPO:TAG@DIGEST");
+        assert_eq!(img["repository_tag"], "NAMESPACE/NAME:TAG");
+        assert_eq!(img["name_ref"], "NAME:TAG@DIGEST");
     }
 
     #[test]
