@@ -1,6 +1,12 @@
 //! Helm charts: loading, dependencies, values sources, `--set` parsing, coalescing and werf
 //! project settings.
 //!
+//! Compatibility choices (see each module): coalescing follows the reference `helm` 4.1.4
+//! (chart default nulls kept; Helm main's cleaning is [`DefaultNulls::Clean`]); user value
+//! sources follow werf's documented order (seed 002: files, secret files, set-file,
+//! set-string, set; `--set-json` after files and `--set-literal` last, as in Helm);
+//! import-values follow Helm's code (the parent's own values win over imported ones).
+//!
 //! [`setup_render`] does it all from command-line settings. Step by step: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare`] (dependency
 //! processing, coalescing, schema) → the engine renders each chart with its scoped values
 //! ([`scoped_values`]) and the built-in objects ([`Files`], [`Capabilities`], [`ReleaseInfo`],
