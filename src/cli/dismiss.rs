@@ -37,7 +37,8 @@ pub fn release_names(
     release: Option<&str>,
     namespace: Option<&str>,
 ) -> anyhow::Result<(String, Option<String>)> {
-    match WerfConfig::find(dir)? {
+    let vars: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+    match WerfConfig::find(dir, &vars, env)? {
         Some(werf) => {
             let ns = werf.namespace(namespace, env)?;
             let rel = werf.release(release, env, &ns)?;
