@@ -19,22 +19,29 @@ use slipway_sim::{Sim, SimHandle, SimOptions};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-fn helm() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/helm");
+/// Finds a reference binary (`helm` = Helm 4, `helm3`) on PATH or in `.tools/bin`.
+fn oracle(name: &str) -> Option<PathBuf> {
+    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".tools/bin")
+        .join(name);
     let found = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("helm"))
+        .map(|dir| dir.join(name))
         .chain([local])
         .find(|p| p.is_file());
     if found.is_none() {
         assert!(
             std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "helm not found on PATH or in .tools/bin and SLIPWAY_REQUIRE_ORACLES=1"
+            "{name} not found on PATH or in .tools/bin and SLIPWAY_REQUIRE_ORACLES=1"
         );
-        eprintln!("NOTICE: helm not found on PATH or in .tools/bin; skipping");
+        eprintln!("NOTICE: {name} not found on PATH or in .tools/bin; skipping");
     }
     found
+}
+
+fn helm() -> Option<PathBuf> {
+    oracle("helm")
 }
 
 struct Env {
@@ -204,6 +211,28 @@ async fn helm_reads_and_rolls_back_slipway_releases() {
     )
     .unwrap();
     assert_eq!(values, json!({"tier": "api"}));
+    if let Some(helm3) = oracle("helm3") {
+        let status: Value = serde_json::from_str(
+            &run_helm(
+                &env,
+                &helm3,
+                &["status", "demo", "-n", "demo", "-o", "json"],
+            )
+            .await,
+        )
+        .unwrap();
+        assert_eq!(status["info"]["status"], "deployed");
+        let values = run_helm(
+            &env,
+            &helm3,
+            &["get", "values", "demo", "-n", "demo", "-o", "json"],
+        )
+        .await;
+        assert_eq!(
+            serde_json::from_str::<Value>(&values).unwrap(),
+            json!({"tier": "api"})
+        );
+    }
     let manifest = run_helm(&env, &helm, &["get", "manifest", "demo", "-n", "demo"]).await;
     assert!(
         manifest.contains("# Source: demo/templates/cm.yaml") && manifest.contains("\"two\""),
