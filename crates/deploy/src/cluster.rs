@@ -195,11 +195,30 @@ impl Cluster {
     /// The dynamic API for a key, with its namespace fixed up for the kind's scope.
     pub async fn api(&self, key: &ObjectKey) -> Result<(Api<DynamicObject>, Kind), Error> {
         let kind = self.kind(&key.api_version, &key.kind).await?;
-        let api = match (&key.namespace, kind.namespaced) {
+        Ok((self.api_for(key, &kind), kind))
+    }
+
+    /// [`Cluster::api`] for objects about to be written: a kind that is not served yet (a CRD
+    /// of the same release just applied) is looked up again for a few seconds.
+    async fn api_waiting(&self, key: &ObjectKey) -> Result<(Api<DynamicObject>, Kind), Error> {
+        let mut attempts = 0;
+        loop {
+            match self.kind(&key.api_version, &key.kind).await {
+                Ok(kind) => return Ok((self.api_for(key, &kind), kind)),
+                Err(Error::UnknownKind(_)) if attempts < 20 => {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn api_for(&self, key: &ObjectKey, kind: &Kind) -> Api<DynamicObject> {
+        match (&key.namespace, kind.namespaced) {
             (Some(ns), true) => Api::namespaced_with(self.client.clone(), ns, &kind.resource),
             _ => Api::all_with(self.client.clone(), &kind.resource),
-        };
-        Ok((api, kind))
+        }
     }
 
     /// Drops the namespace of a key when its kind is cluster-scoped.
@@ -233,13 +252,19 @@ impl Cluster {
         dry_run: bool,
         strict: bool,
     ) -> Result<Value, Error> {
-        let (api, _) = self.api(key).await?;
+        let (api, kind) = self.api_waiting(key).await?;
+        let mut obj = obj.clone();
+        if !kind.namespaced
+            && let Some(meta) = obj["metadata"].as_object_mut()
+        {
+            meta.remove("namespace");
+        }
         let mut params = PatchParams::apply(FIELD_MANAGER).force();
         params.dry_run = dry_run;
         if strict {
             params.field_validation = Some(kube::api::ValidationDirective::Strict);
         }
-        api.patch(&key.name, &params, &Patch::Apply(obj))
+        api.patch(&key.name, &params, &Patch::Apply(&obj))
             .await
             .map(to_json)
             .map_err(|e| Error::kube(format!("applying {key}"), e))

@@ -708,3 +708,41 @@ async fn a_timeout_names_the_stuck_resource_and_why() {
         [(1, ReleaseStatus::Failed)]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crd_and_its_resources_deploy_in_one_release() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names:\n    plural: widgets\n    singular: widget\n    kind: Widget\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n";
+    let widget =
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gear\nspec:\n  size: 3\n";
+    let req = request("crd", "crd", &[("crd.yaml", crd), ("widget.yaml", widget)]);
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .expect("deploys");
+    let gear = cluster
+        .get(&key("example.com/v1", "Widget", "crd", "gear"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gear["spec"]["size"], 3);
+    // Removing both keeps the CRD (deleting it would delete every Widget) but deletes the Widget.
+    let req = request("crd", "crd", &[("cm.yaml", &configmap("cfg", "1"))]);
+    let outcome = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert!(
+        outcome
+            .changes
+            .contains(&("Widget/gear".to_string(), Action::Delete)),
+        "{:?}",
+        outcome.changes
+    );
+    let crd_key = ObjectKey {
+        api_version: "apiextensions.k8s.io/v1".into(),
+        kind: "CustomResourceDefinition".into(),
+        namespace: None,
+        name: "widgets.example.com".into(),
+    };
+    assert!(cluster.get(&crd_key).await.unwrap().is_some());
+}
