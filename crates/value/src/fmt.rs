@@ -536,12 +536,20 @@ impl Printer {
     // ---- padding (Go's fmt.pad / writePadding) ----
 
     fn write_padding(&mut self, n: usize) {
-        let c = if self.f.zero && !self.f.minus {
-            '0'
+        const SPACES: &str = "                                                                ";
+        const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+        let pad = if self.f.zero && !self.f.minus {
+            ZEROS
         } else {
-            ' '
+            SPACES
         };
-        self.buf.extend(std::iter::repeat_n(c, n));
+        self.buf.reserve(n);
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(pad.len());
+            self.buf.push_str(&pad[..k]);
+            left -= k;
+        }
     }
 
     fn pad(&mut self, s: &str) {
