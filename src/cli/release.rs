@@ -24,6 +24,9 @@ pub enum Command {
 pub struct ListArgs {
     #[command(flatten)]
     cluster: ClusterArgs,
+    /// List the releases of every namespace.
+    #[arg(long, short = 'A')]
+    all_namespaces: bool,
 }
 
 /// Arguments of `slipway release history`.
@@ -83,6 +86,14 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
 
 async fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let (cluster, namespace) = args.cluster.connect().await?;
+    let namespace = if args.all_namespaces {
+        String::new()
+    } else {
+        args.cluster
+            .release_storage_namespace
+            .clone()
+            .unwrap_or(namespace)
+    };
     let storage = ReleaseStorage::new(cluster, args.cluster.storage()?, &namespace);
     let releases = storage.list_latest().await.context("listing releases")?;
     let rows: Vec<Vec<String>> = releases

@@ -471,6 +471,19 @@ async fn finish_deployed(ctx: &Ctx<'_>, rel: &mut Release, description: &str) ->
     Ok(())
 }
 
+/// How long failure cleanup waits for deleted objects to disappear.
+const CLEANUP_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits (at most [`CLEANUP_WAIT`]) until deleted objects are gone.
+pub(crate) async fn wait_gone<'k>(ctx: &Ctx<'_>, keys: impl IntoIterator<Item = &'k ObjectKey>) {
+    let until = Instant::now() + CLEANUP_WAIT;
+    for key in keys {
+        while Instant::now() < until && matches!(ctx.cluster.get(key).await, Ok(Some(_))) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 /// Records the failure and deletes what this run created.
 async fn fail_release(
     ctx: &Ctx<'_>,
@@ -491,6 +504,9 @@ async fn fail_release(
                 Err(e) => ctx.reporter.report(Event::Warning(format!("cleanup: {e}"))),
             }
         }
+        // Foreground deletion finishes once dependents are gone; wait (bounded) so a retry or
+        // rollback does not meet half-deleted objects.
+        wait_gone(ctx, created.iter().map(|r| &r.key)).await;
     }
     rel.info.status = ReleaseStatus::Failed;
     rel.info.description = format!(
@@ -812,11 +828,18 @@ pub(crate) async fn execute(
         .collect();
     if !removed.is_empty() {
         ctx.phase("Deleting resources removed from the chart");
-        let deleted: Vec<Option<String>> = futures::stream::iter(removed.into_iter().rev())
+        let deleted: Vec<Option<String>> = futures::stream::iter(removed.iter().rev())
             .map(|r| delete_removed(ctx, r))
             .buffered(ctx.options.concurrency.max(1))
             .try_collect()
             .await?;
+        let gone = removed
+            .iter()
+            .rev()
+            .zip(&deleted)
+            .filter(|(_, d)| d.is_some())
+            .map(|(r, _)| &r.key);
+        wait_gone(ctx, gone).await;
         changes.extend(deleted.into_iter().flatten().map(|r| (r, Action::Delete)));
     }
     run_hooks(ctx, hooks, post, &mut changes).await?;

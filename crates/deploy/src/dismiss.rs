@@ -83,11 +83,14 @@ async fn dismiss_locked(ctx: &Ctx<'_>) -> Result<Vec<String>, Error> {
     let mut changes = Vec::new();
     let mut deleted = Vec::new();
     deploy::run_hooks(ctx, &hooks, "pre-delete", &mut changes).await?;
+    let mut gone = Vec::new();
     for r in &resources {
         if let Some(name) = deploy::delete_removed(ctx, r).await? {
             deleted.push(name);
+            gone.push(&r.key);
         }
     }
+    deploy::wait_gone(ctx, gone).await;
     deploy::run_hooks(ctx, &hooks, "post-delete", &mut changes).await?;
     for rel in &history {
         ctx.storage.delete(ctx.release, rel.version).await?;

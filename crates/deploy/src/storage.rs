@@ -123,14 +123,10 @@ impl ReleaseStorage {
     }
 
     async fn query(&self, selector: &str) -> Result<Vec<Release>, Error> {
+        let namespace = Some(self.namespace.as_str()).filter(|ns| !ns.is_empty());
         let objects = self
             .cluster
-            .list(
-                "v1",
-                self.driver.kind(),
-                Some(&self.namespace),
-                Some(selector),
-            )
+            .list("v1", self.driver.kind(), namespace, Some(selector))
             .await?;
         let mut releases = objects
             .iter()
@@ -145,11 +141,12 @@ impl ReleaseStorage {
         self.query(&format!("name={name},owner=helm")).await
     }
 
-    /// The latest revision of every release in the namespace, sorted by name.
+    /// The latest revision of every release in the namespace (every namespace when the
+    /// storage namespace is empty), sorted by namespace and name.
     pub async fn list_latest(&self) -> Result<Vec<Release>, Error> {
-        let mut latest = std::collections::BTreeMap::<String, Release>::new();
+        let mut latest = std::collections::BTreeMap::<(String, String), Release>::new();
         for rel in self.query("owner=helm").await? {
-            latest.insert(rel.name.clone(), rel);
+            latest.insert((rel.namespace.clone(), rel.name.clone()), rel);
         }
         Ok(latest.into_values().collect())
     }
@@ -187,7 +184,10 @@ impl ReleaseStorage {
     /// Deletes one revision record.
     pub async fn delete(&self, name: &str, version: u32) -> Result<(), Error> {
         self.cluster
-            .delete(&self.key(name, version), Default::default())
+            .delete(
+                &self.key(name, version),
+                crate::cluster::Propagation::Background,
+            )
             .await
             .map(drop)
     }
