@@ -59,7 +59,7 @@ pub use cipher::{Cipher, DecryptError, Format, decrypt, detect_format, encrypt};
 pub use error::SecretError;
 pub use hexcodec::HexError;
 pub use key::{KeyError, SecretKey};
-pub use masker::{MASK, Masker, SecretString};
+pub use masker::{MASK, MIN_MASKED_LEN, Masker, SecretString};
 pub use secret_files::{SECRET_DIR, SecretFiles};
 pub use values::{PathSegment, YamlPath, decrypt_file, decrypt_values};
 /// Re-exported so that callers can hold plaintexts that are zeroized on drop.
