@@ -7,7 +7,7 @@
 //! set-string, set; `--set-json` after files and `--set-literal` last, as in Helm);
 //! import-values follow Helm's code (the parent's own values win over imported ones).
 //!
-//! [`setup_render`] does it all from command-line settings. Step by step: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare`] (dependency
+//! [`setup_render`] does it all from command-line settings. Step by step: [`load_chart`] → [`ValuesOptions::user_values`] → [`prepare()`] (dependency
 //! processing, coalescing, schema) → the engine renders each chart with its scoped values
 //! ([`scoped_values`]) and the built-in objects ([`Files`], [`Capabilities`], [`ReleaseInfo`],
 //! [`Chart::metadata_value`]).
