@@ -506,3 +506,67 @@ spec:
     assert!(!out.status.success(), "namespace is gone");
     env.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollout_undo_reuses_the_previous_replicaset() {
+    let Some((env, k)) = kubectl_env("undo").await else {
+        return;
+    };
+    env.ok(&k, &["create", "namespace", "shop"]).await;
+    let m = env.file("d.yaml", DEPLOYMENT);
+    env.ok(&k, &["apply", "-f", m.to_str().unwrap()]).await;
+    env.ok(
+        &k,
+        &[
+            "-n",
+            "shop",
+            "rollout",
+            "status",
+            "deploy/web",
+            "--timeout=30s",
+        ],
+    )
+    .await;
+    env.ok(
+        &k,
+        &["-n", "shop", "set", "image", "deploy/web", "web=nginx:1.28"],
+    )
+    .await;
+    env.ok(
+        &k,
+        &[
+            "-n",
+            "shop",
+            "rollout",
+            "status",
+            "deploy/web",
+            "--timeout=30s",
+        ],
+    )
+    .await;
+    let undo = env
+        .ok(&k, &["-n", "shop", "rollout", "undo", "deploy/web"])
+        .await;
+    assert_eq!(undo.trim(), "deployment.apps/web rolled back");
+    env.ok(
+        &k,
+        &[
+            "-n",
+            "shop",
+            "rollout",
+            "status",
+            "deploy/web",
+            "--timeout=30s",
+        ],
+    )
+    .await;
+    let rs = env.ok(&k, &["-n", "shop", "get", "rs", "-o", "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.spec.replicas}@{.metadata.annotations.deployment\\.kubernetes\\.io/revision} {end}"]).await;
+    let mut rs: Vec<&str> = rs.split_whitespace().collect();
+    rs.sort();
+    assert_eq!(
+        rs,
+        ["nginx:1.27=3@3", "nginx:1.28=0@2"],
+        "the first ReplicaSet is reused as revision 3"
+    );
+    env.finish().await;
+}

@@ -295,10 +295,13 @@ impl Ctx {
     fn event(&self, object: &Value, kind: &str, reason: &str, message: &str, component: &str) {
         let meta = &object["metadata"];
         let ns = meta["namespace"].as_str().unwrap_or("default");
+        // Time-ordered names, as the kubelet and controllers name Events, so lists come back
+        // in the order things happened.
         let name = format!(
-            "{}.{}",
+            "{}.{:016x}{:x}",
             meta["name"].as_str().unwrap_or_default(),
-            self.cluster.random_suffix(8)
+            jiff::Timestamp::now().as_nanosecond(),
+            self.cluster.store.resource_version()
         );
         let ts = now();
         let _ = self.create(

@@ -29,6 +29,20 @@ fn terminating(o: &Value) -> bool {
     !o["metadata"]["deletionTimestamp"].is_null()
 }
 
+/// A copy of a value without null-valued object members.
+fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), without_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Resolves an int-or-percent against a total.
 fn resolve(v: &Value, total: i64, round_up: bool) -> i64 {
     match v {
@@ -96,8 +110,7 @@ impl Ctx {
             .to_string();
         let spec = &dep["spec"];
         let desired = int(&spec["replicas"]);
-        let mut template = spec["template"].clone();
-        let hash = template_hash(&template);
+        let mut template = without_nulls(&spec["template"]);
         let all_rs: Vec<Arc<Value>> = self
             .owned("apps", "replicasets", ns, &uid)
             .into_iter()
@@ -110,15 +123,41 @@ impl Ctx {
                 .unwrap_or(0)
         };
         let max_revision = all_rs.iter().map(|rs| revision(rs)).max().unwrap_or(0);
-        let mut new_rs = all_rs
-            .iter()
-            .find(|rs| rs["metadata"]["labels"]["pod-template-hash"] == hash.as_str())
-            .cloned();
+        // The ReplicaSet of the current template, compared ignoring the hash label (as
+        // `kubectl rollout undo` sends a template with nulls the hash would not match).
+        let same_template = |rs: &Value| {
+            let mut t = without_nulls(&rs["spec"]["template"]);
+            if let Some(labels) = t["metadata"]["labels"].as_object_mut() {
+                labels.remove("pod-template-hash");
+            }
+            t == template
+        };
+        let mut new_rs = all_rs.iter().find(|rs| same_template(rs)).cloned();
+        let hash = new_rs
+            .as_ref()
+            .and_then(|rs| rs["metadata"]["labels"]["pod-template-hash"].as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| template_hash(&template));
         let old_rs: Vec<Arc<Value>> = all_rs
             .iter()
-            .filter(|rs| rs["metadata"]["labels"]["pod-template-hash"] != hash.as_str())
+            .filter(|rs| !same_template(rs))
             .cloned()
             .collect();
+        if let Some(rs) = &new_rs
+            && revision(rs) < max_revision
+        {
+            // Rolling back to an older ReplicaSet makes it the newest revision.
+            let rs_name = rs["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            new_rs = self
+                .modify("apps", "replicasets", ns, &rs_name, None, |o| {
+                    o["metadata"]["annotations"]["deployment.kubernetes.io/revision"] =
+                        json!((max_revision + 1).to_string());
+                })
+                .or(new_rs);
+        }
         let paused = spec["paused"] == json!(true);
         let recreate = spec["strategy"]["type"] == "Recreate";
         let old_total: i64 = old_rs.iter().map(|rs| int(&rs["spec"]["replicas"])).sum();
