@@ -85,6 +85,78 @@ fn columns(rt: &ResourceType) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// The extra columns of `kubectl get -o wide`.
+fn wide_columns(rt: &ResourceType) -> &'static [&'static str] {
+    match (rt.group.as_str(), rt.resource.as_str()) {
+        ("", "pods") => &["IP", "Node", "Nominated Node", "Readiness Gates"],
+        ("apps", _) | ("batch", "jobs") => &["Containers", "Images", "Selector"],
+        ("", "services") => &["Selector"],
+        _ => &[],
+    }
+}
+
+fn wide_cells(rt: &ResourceType, o: &Value) -> Vec<Value> {
+    let or_none = |s: String| {
+        json!(if s.is_empty() {
+            "<none>".to_string()
+        } else {
+            s
+        })
+    };
+    let pairs = |m: &Value| -> String {
+        m.as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match (rt.group.as_str(), rt.resource.as_str()) {
+        ("", "pods") => vec![
+            or_none(
+                o["status"]["podIP"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            or_none(
+                o["spec"]["nodeName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            json!("<none>"),
+            json!("<none>"),
+        ],
+        ("apps", _) | ("batch", "jobs") => {
+            let containers = o["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let field = |f: &str| {
+                containers
+                    .iter()
+                    .filter_map(|c| c[f].as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let selector = &o["spec"]["selector"];
+            let selector = if selector["matchLabels"].is_object() {
+                pairs(&selector["matchLabels"])
+            } else {
+                pairs(selector)
+            };
+            vec![
+                json!(field("name")),
+                json!(field("image")),
+                or_none(selector),
+            ]
+        }
+        ("", "services") => vec![or_none(pairs(&o["spec"]["selector"]))],
+        _ => Vec::new(),
+    }
+}
+
 /// Formats an age as kubectl does (`5s`, `3m`, `2h`, `4d`).
 fn age(object: &Value) -> String {
     let Some(ts) = object["metadata"]["creationTimestamp"].as_str() else {
@@ -288,6 +360,11 @@ pub fn table<'a>(
                 json!({"name": name, "type": ty, "format": "", "description": "", "priority": 0});
         }
     }
+    for name in wide_columns(rt) {
+        defs.push(
+            json!({"name": name, "type": "string", "format": "", "description": "", "priority": 1}),
+        );
+    }
     let rows: Vec<Value> = objects
         .into_iter()
         .map(|o| {
@@ -300,7 +377,9 @@ pub fn table<'a>(
                     "metadata": o["metadata"],
                 }),
             };
-            let mut row = json!({"cells": cells(rt, o)});
+            let mut all = cells(rt, o);
+            all.extend(wide_cells(rt, o));
+            let mut row = json!({"cells": all});
             if !object.is_null() {
                 row["object"] = object;
             }
