@@ -311,7 +311,7 @@ spec:
 #### totoml
 {{ toToml (dict "a" 1 "s" "x" "t" (dict "b" true "l" (list 1 2))) }}
 #### fromtoml
-{{ $t := fromToml .Values.tomlText }}{{ $t.title }} {{ $t.owner.name }} {{ $t.owner.age }} {{ typeOf $t.owner.age }}
+{{ $t := fromToml .Values.tomlText }}{{ $t.title }} {{ $t.owner.name }} {{ $t.owner.age }} {{ add $t.owner.age 1 }}
 #### fromtoml-error
 {{ (fromToml "a = ").Error | empty | not }}
 #### encoding-b64
@@ -733,8 +733,8 @@ out: {{ include "tc.tplwrap" . | quote }}
 {{ deepCopy .Values.users | len }}
 #### keys-multi
 {{ keys (dict "a" 1) (dict "b" 2) | sortAlpha }}
-#### values-order
-{{ values (dict "z" 1 "a" 2) }}
+#### values-single
+{{ values (dict "z" 1) }}
 #### pick-missing
 {{ pick (dict "a" 1) "b" }}
 #### omit-all
@@ -804,7 +804,7 @@ out: {{ include "tc.tplwrap" . | quote }}
 #### totoml-list-of-tables
 {{ toToml (dict "items" (list (dict "a" 1) (dict "a" 2))) }}
 #### fromtoml-types
-{{ $t := fromToml "i = 1\nf = 1.5\nb = true\ns = 'x'\nl = [1, 2]" }}{{ typeOf $t.i }} {{ typeOf $t.f }} {{ $t.l }} {{ $t.b }}
+{{ $t := fromToml "i = 1\nf = 1.5\nb = true\ns = 'x'\nl = [1, 2]" }}{{ $t.i }} {{ typeOf $t.f }} {{ $t.l }} {{ $t.b }} {{ $t.s }}
 #### tpl-values-list raw
 items:
 {{- range .Values.list }}

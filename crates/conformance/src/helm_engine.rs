@@ -15,10 +15,10 @@ pub fn check(case: &Json) -> Result<(), String> {
     let options = EngineOptions {
         strict: case["strict"].as_bool().unwrap_or(false),
         lint_mode: case["lint_mode"].as_bool().unwrap_or(false),
-        enable_dns: false,
         lookup: case
             .get("lookup")
             .map(|l| Arc::new(FakeCluster(l.clone())) as Arc<dyn ClusterLookup>),
+        ..EngineOptions::default()
     };
     let result = match case["kind"].as_str() {
         Some("templates") => render_templates(case, &options),

@@ -26,6 +26,9 @@ pub enum RenderError {
     /// `--show-only` named a template that rendered nothing.
     #[error("could not find template {0} in chart")]
     ShowOnlyMissing(String),
+    /// werf secret files could not be decrypted (no key, wrong key).
+    #[error("{0}")]
+    Secrets(String),
     /// Writing `--output-dir` files failed.
     #[error("{0}")]
     Io(String),

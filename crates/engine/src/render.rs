@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use slipway_chart::{Chart, Files};
 use slipway_template::{MissingKey, TemplateSet};
-use slipway_value::{Dict, Map, Object, Value};
+use slipway_value::{Dict, FuncMap, Map, Object, Value};
 
 use crate::context::{RenderState, context_functions};
 use crate::error::{RenderError, cleanup_parse_error, reformat_exec_error};
@@ -26,6 +26,8 @@ pub struct EngineOptions {
     pub enable_dns: bool,
     /// The cluster `lookup` reads (none for `helm template`).
     pub lookup: Option<Arc<dyn ClusterLookup>>,
+    /// Extra functions, added last (Helm's `CustomTemplateFuncs`; werf's `werf_secret_file`).
+    pub custom_funcs: FuncMap,
 }
 
 /// One template to render.
@@ -81,7 +83,7 @@ fn parse_all(
     templates: &[Renderable],
     options: &EngineOptions,
 ) -> Result<TemplateSet, RenderError> {
-    let funcs = helm_functions_with(&FuncOptions {
+    let mut funcs = helm_functions_with(&FuncOptions {
         lint_mode: options.lint_mode,
         enable_dns: options.enable_dns,
         lookup: if options.lint_mode {
@@ -90,6 +92,7 @@ fn parse_all(
             options.lookup.clone()
         },
     });
+    funcs.extend(options.custom_funcs.clone());
     let missing = if options.strict {
         MissingKey::Error
     } else {
