@@ -70,6 +70,13 @@ fn columns(rt: &ResourceType) -> Vec<(&'static str, &'static str)> {
             ("Age", "string"),
             ("Version", "string"),
         ],
+        ("", "events") => vec![
+            ("Last Seen", "string"),
+            ("Type", "string"),
+            ("Reason", "string"),
+            ("Object", "string"),
+            ("Message", "string"),
+        ],
         ("", "persistentvolumeclaims") => vec![
             ("Name", "string"),
             ("Status", "string"),
@@ -314,6 +321,21 @@ fn cells(rt: &ResourceType, o: &Value) -> Vec<Value> {
             age,
         ],
         ("", "nodes") => vec![name, json!("Ready"), json!("<none>"), age, json!("v1.35.0")],
+        ("", "events") => {
+            let involved = &o["involvedObject"];
+            let last = json!({"metadata": {"creationTimestamp": o["lastTimestamp"]}});
+            vec![
+                json!(self::age(&last)),
+                json!(o["type"]),
+                json!(o["reason"]),
+                json!(format!(
+                    "{}/{}",
+                    involved["kind"].as_str().unwrap_or_default().to_lowercase(),
+                    involved["name"].as_str().unwrap_or_default()
+                )),
+                json!(o["message"]),
+            ]
+        }
         ("", "persistentvolumeclaims") => vec![
             name,
             json!(s["phase"].as_str().unwrap_or("Pending")),

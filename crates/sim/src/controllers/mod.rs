@@ -295,6 +295,11 @@ impl Ctx {
     fn event(&self, object: &Value, kind: &str, reason: &str, message: &str, component: &str) {
         let meta = &object["metadata"];
         let ns = meta["namespace"].as_str().unwrap_or("default");
+        if matches!(reason, "BackOff" | "Unhealthy" | "Failed")
+            && self.repeat_event(object, reason, message)
+        {
+            return;
+        }
         // Time-ordered names, as the kubelet and controllers name Events, so lists come back
         // in the order things happened.
         let name = format!(
@@ -326,6 +331,33 @@ impl Ctx {
                 "reportingInstance": ""
             }),
         );
+    }
+
+    /// Counts a repeated Event (same object, reason and message) on the existing one, as the
+    /// event recorder does; returns whether there was one.
+    fn repeat_event(&self, object: &Value, reason: &str, message: &str) -> bool {
+        let ns = object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default");
+        let uid = &object["metadata"]["uid"];
+        let (events, _) = self
+            .cluster
+            .store
+            .list(&ResourceKey::new("", "events"), Some(ns));
+        let Some(existing) = events.iter().find(|e| {
+            e["involvedObject"]["uid"] == *uid && e["reason"] == reason && e["message"] == message
+        }) else {
+            return false;
+        };
+        let name = existing["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.modify("", "events", ns, &name, None, |e| {
+            e["count"] = json!(e["count"].as_i64().unwrap_or(1) + 1);
+            e["lastTimestamp"] = json!(now());
+        });
+        true
     }
 
     /// Runs `f` on this context after a delay.
