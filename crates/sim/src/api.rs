@@ -609,8 +609,6 @@ impl Cluster {
             .map(|f| format!("unknown field \"{f}\""))
             .collect();
         if opts.field_validation == FieldValidation::Strict {
-            let name = object["metadata"]["name"].as_str().unwrap_or_default();
-            let _ = name;
             return Err(ApiError::bad_request(format!(
                 "{} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
                 rt.kind,

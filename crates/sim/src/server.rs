@@ -312,7 +312,7 @@ async fn serve_resource(
             state.counts.bump("get");
             let object = cluster.get(rt, &ns, name)?;
             if target.subresource == "scale" {
-                return Ok(json_response(StatusCode::OK, &scale_of(rt, &object), &[]));
+                return Ok(json_response(StatusCode::OK, &scale_of(&object), &[]));
             }
             if as_table {
                 let include = query
@@ -391,7 +391,7 @@ async fn serve_resource(
                 parse_body(body)?
             };
             if target.subresource == "scale" {
-                let mut scale = scale_of(rt, &cluster.get(rt, &ns, name)?);
+                let mut scale = scale_of(&cluster.get(rt, &ns, name)?);
                 crate::patch::merge_patch(&mut scale, &patch_body);
                 return scale_update(cluster, rt, &ns, name, &scale, &opts);
             }
@@ -453,7 +453,7 @@ async fn serve_resource(
 }
 
 /// The `autoscaling/v1` `Scale` of a scalable object.
-fn scale_of(rt: &ResourceType, object: &Value) -> Value {
+fn scale_of(object: &Value) -> Value {
     let selector = object["spec"]["selector"]["matchLabels"]
         .as_object()
         .map(|m| {
@@ -475,15 +475,7 @@ fn scale_of(rt: &ResourceType, object: &Value) -> Value {
         },
         "spec": {"replicas": object["spec"]["replicas"]},
         "status": {"replicas": object["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
-        "_kind": rt.kind,
     })
-    .as_object()
-    .map(|m| {
-        let mut m = m.clone();
-        m.remove("_kind");
-        Value::Object(m)
-    })
-    .unwrap_or_default()
 }
 
 fn scale_update(
@@ -506,7 +498,7 @@ fn scale_update(
     )?;
     Ok(json_response(
         StatusCode::OK,
-        &scale_of(rt, &written.object),
+        &scale_of(&written.object),
         &[],
     ))
 }

@@ -345,7 +345,7 @@ impl Ctx {
     /// A Job pod's containers exit with the scripted code.
     fn finish_pod(&self, ns: &str, name: &str, uid: &str) {
         let ts = now();
-        let updated = self.modify("", "pods", ns, name, Some(uid), |p| {
+        self.modify("", "pods", ns, name, Some(uid), |p| {
             let code: i64 = annotation(p, annotations::EXIT_CODE).and_then(|c| c.trim().parse().ok()).unwrap_or(0);
             let reason = if code == 0 { "Completed" } else { "Error" };
             let started = p["status"]["startTime"].clone();
@@ -371,6 +371,5 @@ impl Ctx {
             p["status"]["conditions"] = conds;
             p["status"]["containerStatuses"] = json!(statuses);
         });
-        let _ = updated;
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Ctx, controller_ref, node_name, owner_ref, template_hash};
+use super::{Ctx, owner_ref, template_hash};
 use crate::api::now;
 
 const COMPONENT_DEPLOYMENT: &str = "deployment-controller";
@@ -542,7 +542,7 @@ impl Ctx {
         owner: &Value,
         template: &Value,
         name: &str,
-        extra: Option<(&str, Value)>,
+        extra_labels: Option<Value>,
     ) -> Option<Value> {
         let ns = owner["metadata"]["namespace"].as_str().unwrap_or_default();
         let mut metadata = template["metadata"].clone();
@@ -552,18 +552,13 @@ impl Ctx {
         metadata["name"] = json!(name);
         metadata["ownerReferences"] = json!([owner_ref(owner)]);
         let mut pod = json!({"metadata": metadata, "spec": template["spec"].clone()});
-        if let Some((path, value)) = extra {
-            match path {
-                "nodeName" => pod["spec"]["nodeName"] = value,
-                "labels" => {
-                    if let Some(map) = value.as_object() {
-                        for (k, v) in map {
-                            pod["metadata"]["labels"][k] = v.clone();
-                        }
-                    }
-                }
-                _ => {}
-            }
+        for (k, v) in extra_labels
+            .as_ref()
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            pod["metadata"]["labels"][k] = v.clone();
         }
         self.create("", "pods", ns, pod)
     }
@@ -623,7 +618,7 @@ impl Ctx {
                         template["spec"]["subdomain"] = json!(svc);
                     }
                     if self
-                        .create_pod(&sts, &template, &pod_name, Some(("labels", labels)))
+                        .create_pod(&sts, &template, &pod_name, Some(labels))
                         .is_some()
                     {
                         self.event(
@@ -770,12 +765,11 @@ impl Ctx {
                 let pod_name = format!("{name}-{}", self.cluster.random_suffix(5));
                 let labels = json!({"controller-revision-hash": hash, "pod-template-generation": ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string()});
                 let mut template = ds["spec"]["template"].clone();
-                template["metadata"]["labels"]["controller-revision-hash"] = json!(hash);
+                template["spec"]["nodeName"] = json!(node);
                 if self
-                    .create_pod(&ds, &template, &pod_name, Some(("nodeName", json!(node))))
+                    .create_pod(&ds, &template, &pod_name, Some(labels))
                     .is_some()
                 {
-                    let _ = labels;
                     self.event(
                         &ds,
                         "Normal",
@@ -828,7 +822,6 @@ impl Ctx {
                 o["status"]["numberUnavailable"] = json!(unavailable);
             }
         });
-        let _ = node_name(1);
     }
 
     /// Job: runs pods until `completions` succeed or more than `backoffLimit` fail, with the
@@ -875,12 +868,7 @@ impl Ctx {
                 let pod_name = format!("{name}-{}", self.cluster.random_suffix(5));
                 let labels = json!({"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name, "controller-uid": uid, "job-name": name});
                 if self
-                    .create_pod(
-                        &job,
-                        &job["spec"]["template"],
-                        &pod_name,
-                        Some(("labels", labels)),
-                    )
+                    .create_pod(&job, &job["spec"]["template"], &pod_name, Some(labels))
                     .is_some()
                 {
                     active_count += 1;
@@ -987,6 +975,5 @@ impl Ctx {
                 }
             }
         });
-        let _ = controller_ref(&job);
     }
 }
