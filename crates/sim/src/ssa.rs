@@ -387,10 +387,12 @@ pub struct ApplyRequest<'a> {
 /// the new object with updated `managedFields`, or a 409 listing the conflicting fields.
 pub fn apply(live: Option<&Value>, req: &ApplyRequest<'_>) -> Result<Value, ApiError> {
     let status_only = req.subresource == "status";
+    // A null in an applied configuration sets nothing.
+    let applied_config = without_nulls(req.applied);
     let new_set = if status_only {
-        status_fields_of(req.applied)
+        status_fields_of(&applied_config)
     } else {
-        fields_of(req.applied)
+        fields_of(&applied_config)
     };
     let mut merged = live.cloned().unwrap_or_else(|| json!({}));
     let mut managers = live.map(managers_of).unwrap_or_default();
@@ -419,7 +421,7 @@ pub fn apply(live: Option<&Value>, req: &ApplyRequest<'_>) -> Result<Value, ApiE
                 continue;
             }
             let live_value = live.and_then(|l| value_at(l, path));
-            if live_value.is_some() && live_value != value_at(req.applied, path) {
+            if live_value.is_some() && live_value != value_at(&applied_config, path) {
                 conflicts.push((i, path.clone()));
             }
         }
@@ -449,7 +451,7 @@ pub fn apply(live: Option<&Value>, req: &ApplyRequest<'_>) -> Result<Value, ApiE
         }
     }
 
-    let mut applied = req.applied.clone();
+    let mut applied = applied_config;
     if let Some(meta) = applied.get_mut("metadata").and_then(Value::as_object_mut) {
         for key in SERVER_METADATA {
             if *key != "name" && *key != "namespace" {
@@ -469,6 +471,20 @@ pub fn apply(live: Option<&Value>, req: &ApplyRequest<'_>) -> Result<Value, ApiE
     managers.push(me);
     set_managers(&mut merged, &managers);
     Ok(merged)
+}
+
+/// A copy of a value without null-valued object members.
+pub(crate) fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), without_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
 }
 
 fn strip_dot(path: &FieldPath) -> &[String] {

@@ -12,7 +12,7 @@ use crate::registry::ResourceKey;
 use crate::status::ApiError;
 
 /// How many past events a watch can resume from.
-const HISTORY_LIMIT: usize = 200_000;
+const HISTORY_LIMIT: usize = 20_000;
 
 /// The type of a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -224,3 +224,11 @@ fn label_and_field_selectors() {
     );
     assert!(selector.matches(&pod));
 }
+
+#[test]
+fn nulls_in_an_applied_configuration_set_nothing() {
+    let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": null}, "data": {"a": "1", "b": null}});
+    let live = ssa(None, &applied, "m", false).unwrap();
+    assert_eq!(live["data"], json!({"a": "1"}));
+    assert!(live["metadata"].get("labels").is_none());
+}

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, owner_ref, template_hash};
 use crate::api::now;
+use crate::ssa::without_nulls;
 
 const COMPONENT_DEPLOYMENT: &str = "deployment-controller";
 const COMPONENT_RS: &str = "replicaset-controller";
@@ -27,20 +28,6 @@ fn pod_ready(p: &Value) -> bool {
 
 fn terminating(o: &Value) -> bool {
     !o["metadata"]["deletionTimestamp"].is_null()
-}
-
-/// A copy of a value without null-valued object members.
-fn without_nulls(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, x)| !x.is_null())
-                .map(|(k, x)| (k.clone(), without_nulls(x)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Resolves an int-or-percent against a total.
