@@ -449,7 +449,15 @@ impl Cluster {
                     Propagation::Background => None,
                 };
                 let namespace_kind = rt.group.is_empty() && rt.resource == "namespaces";
-                let mut keep = namespace_kind;
+                // Running pods terminate gracefully: the kubelet removes them shortly after.
+                let graceful_pod = rt.group.is_empty()
+                    && rt.resource == "pods"
+                    && current["spec"]["nodeName"].is_string()
+                    && !matches!(
+                        current["status"]["phase"].as_str(),
+                        Some("Succeeded" | "Failed")
+                    );
+                let mut keep = namespace_kind || graceful_pod;
                 if let Some(f) = finalizer {
                     add_finalizer(&mut next, f);
                     keep = true;
@@ -460,7 +468,14 @@ impl Cluster {
                 if keep {
                     if next["metadata"]["deletionTimestamp"].is_null() {
                         next["metadata"]["deletionTimestamp"] = json!(now());
-                        next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                        let grace = if graceful_pod {
+                            current["spec"]["terminationGracePeriodSeconds"]
+                                .as_i64()
+                                .unwrap_or(30)
+                        } else {
+                            0
+                        };
+                        next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
                     }
                     if namespace_kind {
                         next["status"]["phase"] = json!("Terminating");

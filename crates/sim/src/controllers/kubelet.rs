@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::{Ctx, annotations, node_name, parse_duration};
 use crate::api::now;
 use crate::registry::ResourceKey;
+use crate::store::Action;
 
 const KUBELET: &str = "kubelet";
 
@@ -135,6 +136,43 @@ impl Ctx {
         }
         let delay = self.options.pod_start_delay;
         self.after(delay, move |ctx| ctx.start_pod(&ns, &name, &uid));
+    }
+
+    /// Removes a gracefully deleted pod once its containers have stopped.
+    pub(super) fn pod_terminating(&self, pod: &Value, old: Option<&Value>) {
+        let marked = |p: &Value| !p["metadata"]["deletionTimestamp"].is_null();
+        if !marked(pod) || old.is_some_and(marked) || crate::api::has_finalizers(pod) {
+            return;
+        }
+        let ns = pod["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let name = pod["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let uid = pod["metadata"]["uid"].clone();
+        for (c, _) in containers(pod) {
+            self.event(
+                pod,
+                "Normal",
+                "Killing",
+                &format!("Stopping container {c}"),
+                KUBELET,
+            );
+        }
+        self.after(self.options.pod_start_delay, move |ctx| {
+            let key = ResourceKey::new("", "pods");
+            let _ = ctx.cluster.store.transact(&key, &ns, &name, |cur| {
+                Ok(match cur {
+                    Some(p) if p["metadata"]["uid"] == uid && !crate::api::has_finalizers(p) => {
+                        Action::Delete
+                    }
+                    _ => Action::Keep,
+                })
+            });
+        });
     }
 
     /// Starts a scheduled pod's containers (or fails to, as scripted).

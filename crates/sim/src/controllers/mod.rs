@@ -167,6 +167,7 @@ impl Ctx {
             ("apps", "daemonsets") if !deleted => self.reconcile_daemonset(&ns, &name),
             ("batch", "jobs") if !deleted => self.reconcile_job(&ns, &name),
             ("", "pods") if event.kind == EventType::Added => self.pod_added(o),
+            ("", "pods") if !deleted => self.pod_terminating(o, event.old.as_deref()),
             ("", "namespaces") if !deleted => self.reconcile_namespace(o, event.kind),
             ("", "persistentvolumeclaims") if !deleted => self.bind_pvc(&ns, &name),
             ("", "services") if !deleted => self.service_status(&ns, &name),
