@@ -295,14 +295,20 @@ async fn serve_resource(
                 metadata["continue"] = json!(token);
                 metadata["remainingItemCount"] = json!(listed.remaining.unwrap_or(0));
             }
-            let items: Vec<&Value> = listed.items.iter().map(|a| a.as_ref()).collect();
-            let list = json!({
-                "kind": format!("{}List", rt.kind),
-                "apiVersion": rt.api_version(),
-                "metadata": metadata,
-                "items": items,
-            });
-            Ok(json_response(StatusCode::OK, &list, &[]))
+            // Serialised straight from the stored objects, without copying them.
+            let list = ListBody {
+                kind: format!("{}List", rt.kind),
+                api_version: rt.api_version(),
+                metadata,
+                items: listed.items.iter().map(|a| a.as_ref()).collect(),
+            };
+            let mut response =
+                Response::new(Body::from(serde_json::to_vec(&list).unwrap_or_default()));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            Ok(response)
         }
         (Method::GET, Some(name)) if target.subresource == "log" => {
             state.counts.bump("log");
@@ -450,6 +456,16 @@ async fn serve_resource(
             Err(ApiError::method_not_allowed())
         }
     }
+}
+
+/// A list response.
+#[derive(serde::Serialize)]
+struct ListBody<'a> {
+    kind: String,
+    #[serde(rename = "apiVersion")]
+    api_version: String,
+    metadata: Value,
+    items: Vec<&'a Value>,
 }
 
 /// The `autoscaling/v1` `Scale` of a scalable object.
