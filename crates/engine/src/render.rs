@@ -3,7 +3,7 @@
 //! names, then each non-partial template is executed with the values of its chart.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use slipway_chart::{Chart, Files};
 use slipway_template::{MissingKey, TemplateSet};
@@ -83,6 +83,36 @@ fn parse_all(
     templates: &[Renderable],
     options: &EngineOptions,
 ) -> Result<TemplateSet, RenderError> {
+    let mut set = function_set(options);
+    set.set_missingkey(if options.strict {
+        MissingKey::Error
+    } else {
+        MissingKey::Zero
+    });
+    for renderable in sorted(templates) {
+        set.parse(&renderable.name, &renderable.text).map_err(|e| {
+            RenderError::Parse(cleanup_parse_error(&renderable.name, &e.to_string()))
+        })?;
+    }
+    Ok(set)
+}
+
+/// An empty set named `gotpl` with Helm's functions as `options` configure them. The set for
+/// the common configuration (no lint mode, DNS, cluster or custom functions) is built once
+/// per process and cloned (a reference-count bump).
+fn function_set(options: &EngineOptions) -> TemplateSet {
+    static PLAIN: OnceLock<TemplateSet> = OnceLock::new();
+    let plain = !options.lint_mode
+        && !options.enable_dns
+        && options.lookup.is_none()
+        && options.custom_funcs.is_empty();
+    if plain {
+        return PLAIN.get_or_init(|| build_function_set(options)).clone();
+    }
+    build_function_set(options)
+}
+
+fn build_function_set(options: &EngineOptions) -> TemplateSet {
     let mut funcs = helm_functions_with(&FuncOptions {
         lint_mode: options.lint_mode,
         enable_dns: options.enable_dns,
@@ -93,22 +123,9 @@ fn parse_all(
         },
     });
     funcs.extend(options.custom_funcs.clone());
-    let missing = if options.strict {
-        MissingKey::Error
-    } else {
-        MissingKey::Zero
-    };
-    let mut set = TemplateSet::new()
-        .named("gotpl")
-        .with_funcs(funcs)
-        .option_missingkey(missing);
+    let mut set = TemplateSet::new().named("gotpl").with_funcs(funcs);
     set.add_context_funcs(context_functions());
-    for renderable in sorted(templates) {
-        set.parse(&renderable.name, &renderable.text).map_err(|e| {
-            RenderError::Parse(cleanup_parse_error(&renderable.name, &e.to_string()))
-        })?;
-    }
-    Ok(set)
+    set
 }
 
 /// Helm's `sortTemplates`: more path elements first, then reverse lexical order.
