@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use slipway_chart::{Chart, ProjectOptions, SecretDecryptor, ValuesOptions};
+use slipway_chart::Chart;
 use slipway_deploy::duration::parse_go_duration;
 use slipway_deploy::release::chart_record;
 use slipway_deploy::report::{Event, StatusRow, render_status_table};
@@ -17,6 +17,9 @@ use slipway_deploy::{
     ReleaseStorage, Reporter, StorageDriver,
 };
 use slipway_engine::{EngineOptions, ReleaseOptions};
+use slipway_value::FuncMap;
+
+use super::project::{ChartArgs, ProjectSecrets, WERF_VERSION};
 
 /// Cluster and release-storage flags shared by the deploy commands.
 #[derive(Debug, Clone, clap::Args)]
@@ -144,41 +147,11 @@ fn key_values(flag: &str, items: &[String]) -> anyhow::Result<BTreeMap<String, S
         .collect()
 }
 
-/// Chart, project and value flags shared by `converge` and `plan`.
+/// Chart, project, value and resource-metadata flags shared by `converge` and `plan`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
-    /// Chart directory or archive (default: `<dir>/.helm`).
-    pub chart: Option<PathBuf>,
-    /// Project directory (where `werf.yaml` is looked for).
-    #[arg(long, env = "WERF_DIR", default_value = ".")]
-    pub dir: PathBuf,
-    /// Release name (default: werf's `PROJECT-ENV`).
-    #[arg(long, env = "WERF_RELEASE")]
-    pub release: Option<String>,
-    /// Environment (werf's `--env`).
-    #[arg(long, env = "WERF_ENV", default_value = "")]
-    pub env: String,
-    /// Values files, in order.
-    #[arg(long = "values", short = 'f')]
-    pub values: Vec<String>,
-    /// Secret values files, in order.
-    #[arg(long)]
-    pub secret_values: Vec<String>,
-    /// `--set key=value`.
-    #[arg(long)]
-    pub set: Vec<String>,
-    /// `--set-string key=value`.
-    #[arg(long)]
-    pub set_string: Vec<String>,
-    /// `--set-json key=json`.
-    #[arg(long)]
-    pub set_json: Vec<String>,
-    /// `--set-literal key=value`.
-    #[arg(long)]
-    pub set_literal: Vec<String>,
-    /// `--set-file key=path`.
-    #[arg(long)]
-    pub set_file: Vec<String>,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Annotation added to every resource (`key=value`; also `$WERF_ADD_ANNOTATION_*`).
     #[arg(long)]
     pub add_annotation: Vec<String>,
@@ -274,53 +247,14 @@ fn extra_metadata(
     };
     let mut annotations = key_values("WERF_ADD_ANNOTATION_*", &from_env("WERF_ADD_ANNOTATION_"))?;
     annotations.extend(key_values("--add-annotation", &args.add_annotation)?);
-    annotations.insert(
-        "werf.io/version".into(),
-        format!("v{}", env!("CARGO_PKG_VERSION")),
-    );
+    annotations.insert("werf.io/version".into(), WERF_VERSION.to_owned());
     if let Some(project) = project {
         annotations.insert("project.werf.io/name".into(), project.to_string());
-        annotations.insert("project.werf.io/env".into(), args.env.clone());
+        annotations.insert("project.werf.io/env".into(), args.chart.env.clone());
     }
     let mut labels = key_values("WERF_ADD_LABEL_*", &from_env("WERF_ADD_LABEL_"))?;
     labels.extend(key_values("--add-label", &args.add_label)?);
     Ok((annotations, labels))
-}
-
-/// Decrypts werf secret values with the project's key (looked up only when a secret file is
-/// actually read) and remembers every decrypted string, so reports can mask it.
-struct Decryptor {
-    project_dir: PathBuf,
-    secrets: std::sync::Mutex<Vec<String>>,
-}
-
-fn collect_strings(value: &slipway_value::Value, out: &mut Vec<String>) {
-    match value {
-        slipway_value::Value::String(s) => out.push(s.to_string()),
-        slipway_value::Value::List(items) => items.iter().for_each(|v| collect_strings(v, out)),
-        slipway_value::Value::Dict(d) => d.read().values().for_each(|v| collect_strings(v, out)),
-        _ => {}
-    }
-}
-
-impl SecretDecryptor for Decryptor {
-    fn decrypt_values(
-        &self,
-        values: &slipway_value::Value,
-        file_name: &str,
-    ) -> Result<slipway_value::Value, String> {
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let key = slipway_secrets::SecretKey::resolve(
-            &|name| std::env::var(name).ok(),
-            &self.project_dir,
-            home.as_deref(),
-        )
-        .map_err(|e| e.to_string())?;
-        let decrypted =
-            slipway_secrets::decrypt_values(values, &key, file_name).map_err(|e| e.to_string())?;
-        collect_strings(&decrypted, &mut self.secrets.lock().expect("poisoned"));
-        Ok(decrypted)
-    }
 }
 
 /// Renders the chart into a deploy request for the release in the cluster.
@@ -329,34 +263,12 @@ pub async fn render_request(
     cluster_args: &ClusterArgs,
     options: DeployOptions,
 ) -> anyhow::Result<(Cluster, DeployRequest)> {
-    let project = ProjectOptions {
-        project_dir: args.dir.clone(),
-        chart: args.chart.clone(),
-        release: args.release.clone(),
-        namespace: cluster_args.namespace.clone(),
-        env: args.env.clone(),
-        values: ValuesOptions {
-            values_files: args.values.clone(),
-            secret_values_files: args.secret_values.clone(),
-            set: args.set.clone(),
-            set_string: args.set_string.clone(),
-            set_json: args.set_json.clone(),
-            set_literal: args.set_literal.clone(),
-            set_file: args.set_file.clone(),
-            env: std::env::vars().collect(),
-        },
-        kube_version: None,
-        api_versions: Vec::new(),
-        set_docker_config_json_value: false,
-        skip_schema_validation: false,
-        werf_version: format!("v{}", env!("CARGO_PKG_VERSION")),
-        commit: None,
-    };
-    let decryptor = Decryptor {
-        project_dir: args.dir.clone(),
-        secrets: Default::default(),
-    };
-    let mut setup = slipway_chart::setup_render(&project, Some(&decryptor))?;
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let secrets = ProjectSecrets::new(&args.chart.project_dir(), &env);
+    let project = args
+        .chart
+        .project_options(cluster_args.namespace.clone(), env);
+    let mut setup = slipway_chart::setup_render(&project, Some(&secrets))?;
     let mut cluster_args = cluster_args.clone();
     cluster_args.namespace = Some(setup.release.namespace.clone());
     let (cluster, namespace) = cluster_args.connect().await?;
@@ -377,6 +289,11 @@ pub async fn render_request(
     setup.release.is_install = !upgrade;
     setup.release.is_upgrade = upgrade;
     let project_name = setup.werf.as_ref().map(|w| w.project.clone());
+    let custom_funcs = if setup.werf.is_some() {
+        secrets.secret_file_function(&setup.chart)?
+    } else {
+        FuncMap::new()
+    };
     let user_values = slipway_value::Value::Dict(setup.user_values.clone()).to_json();
     let release_name = setup.release.name.clone();
     let rendered = slipway_engine::render_release(
@@ -386,7 +303,10 @@ pub async fn render_request(
             release: setup.release,
             capabilities: setup.capabilities,
             prepare: setup.prepare,
-            engine: EngineOptions::default(),
+            engine: EngineOptions {
+                custom_funcs,
+                ..EngineOptions::default()
+            },
             subchart_notes: false,
         },
     )?;
@@ -417,7 +337,7 @@ pub async fn render_request(
         options: DeployOptions {
             annotations,
             labels,
-            sensitive_values: decryptor.secrets.into_inner().unwrap_or_default(),
+            masker: secrets.masker().clone(),
             ..options
         },
     };

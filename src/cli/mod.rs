@@ -4,6 +4,7 @@
 pub mod converge;
 pub mod dismiss;
 pub mod plan;
+pub mod project;
 pub mod release;
 pub mod render;
 pub mod secret;

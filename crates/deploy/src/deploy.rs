@@ -15,9 +15,10 @@ use crate::cluster::{Cluster, ObjectKey};
 use crate::lock::ReleaseLock;
 use crate::manifest::{self, ManifestFile, Resource};
 use crate::release::{Hook, Release, ReleaseStatus, now_rfc3339};
-use crate::report::{Action, Event, Masker, MaskingReporter, Reporter};
+use crate::report::{Action, Event, MaskingReporter, Reporter};
 use crate::storage::{ReleaseStorage, StorageDriver};
 use crate::track::{self, Target, TrackOptions};
+use slipway_secrets::Masker;
 
 /// Settings of a converge, rollback or dismiss.
 #[derive(Debug, Clone)]
@@ -40,8 +41,9 @@ pub struct DeployOptions {
     pub create_namespace: bool,
     /// Tracking settings (its deadline is set from `timeout`).
     pub track: TrackOptions,
-    /// Secret values to mask in everything reported.
-    pub sensitive_values: Vec<String>,
+    /// Secrets (decrypted values and files) masked in everything reported, plan diffs included
+    /// (also in their base64 form, as Secret data shows them).
+    pub masker: Masker,
     /// How many resources are applied at once.
     pub concurrency: usize,
     /// Fail on manifests with unknown or mistyped fields instead of warning.
@@ -60,7 +62,7 @@ impl Default for DeployOptions {
             history_limit: 10,
             create_namespace: true,
             track: TrackOptions::default(),
-            sensitive_values: Vec::new(),
+            masker: Masker::new(),
             concurrency: 30,
             strict: false,
         }
@@ -274,10 +276,7 @@ pub async fn converge(
     reporter: &dyn Reporter,
 ) -> Result<Outcome, Error> {
     validate_release_name(&request.release)?;
-    let masked = MaskingReporter::new(
-        reporter,
-        Masker::new(request.options.sensitive_values.clone()),
-    );
+    let masked = MaskingReporter::new(reporter, &request.options.masker);
     let mut ctx = Ctx::new(
         cluster,
         &masked,

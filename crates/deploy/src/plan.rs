@@ -11,7 +11,7 @@ use crate::cluster::Cluster;
 use crate::deploy::{self, Ctx, DeployRequest};
 use crate::manifest::Resource;
 use crate::release::ReleaseStatus;
-use crate::report::{Action, Masker, Reporter};
+use crate::report::{Action, Reporter};
 
 /// One planned change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,10 +138,9 @@ pub async fn plan(
     let resources = deploy::load_resources(cluster, &request.manifests, &request.namespace).await?;
     let regular: Vec<&Resource> = resources.iter().filter(|r| r.hook.is_none()).collect();
     let mut plan = Plan::default();
-    let masker = Masker::new(request.options.sensitive_values.clone());
     for r in &regular {
         let mut change = plan_resource(&ctx, r).await?;
-        change.diff = masker.mask(&change.diff);
+        change.diff = request.options.masker.mask(&change.diff).into_owned();
         plan.changes.push(change);
     }
     let history = ctx.storage.history(&request.release).await?;

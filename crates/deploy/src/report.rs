@@ -1,6 +1,7 @@
 //! Progress reporting: the events a deploy emits, the [`Reporter`] the caller implements,
 //! the status table, and masking of secret values in everything reported.
 
+use slipway_secrets::Masker;
 use std::sync::Mutex;
 
 use comfy_table::{ContentArrangement, Table, presets};
@@ -129,86 +130,63 @@ impl Reporter for MemoryReporter {
     }
 }
 
-/// Replaces secret values with `***` in reported text.
-#[derive(Debug, Clone, Default)]
-pub struct Masker {
-    secrets: Vec<String>,
+/// The event with every text field masked.
+fn mask_event(masker: &Masker, event: Event) -> Event {
+    if masker.is_empty() {
+        return event;
+    }
+    match event {
+        Event::Phase(s) => Event::Phase(mask(masker, &s)),
+        Event::Warning(s) => Event::Warning(mask(masker, &s)),
+        Event::Info(s) => Event::Info(mask(masker, &s)),
+        Event::Log {
+            resource,
+            pod,
+            container,
+            line,
+        } => Event::Log {
+            resource,
+            pod,
+            container,
+            line: mask(masker, &line),
+        },
+        Event::KubeEvents { resource, lines } => Event::KubeEvents {
+            resource,
+            lines: lines.iter().map(|l| mask(masker, l)).collect(),
+        },
+        Event::Status(rows) => Event::Status(
+            rows.into_iter()
+                .map(|row| StatusRow {
+                    info: mask(masker, &row.info),
+                    ..row
+                })
+                .collect(),
+        ),
+        other @ Event::Resource { .. } => other,
+    }
 }
 
-impl Masker {
-    /// A masker hiding the given values (values shorter than 3 bytes are ignored: masking
-    /// them would garble ordinary text). Longer values are masked first.
-    pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| s.len() >= 3).collect();
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        Self { secrets }
-    }
-
-    /// `text` with every secret replaced.
-    pub fn mask(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), "***");
-            }
-        }
-        out
-    }
-
-    /// The event with every text field masked.
-    pub fn mask_event(&self, event: Event) -> Event {
-        if self.secrets.is_empty() {
-            return event;
-        }
-        match event {
-            Event::Phase(s) => Event::Phase(self.mask(&s)),
-            Event::Warning(s) => Event::Warning(self.mask(&s)),
-            Event::Info(s) => Event::Info(self.mask(&s)),
-            Event::Log {
-                resource,
-                pod,
-                container,
-                line,
-            } => Event::Log {
-                resource,
-                pod,
-                container,
-                line: self.mask(&line),
-            },
-            Event::KubeEvents { resource, lines } => Event::KubeEvents {
-                resource,
-                lines: lines.iter().map(|l| self.mask(l)).collect(),
-            },
-            Event::Status(rows) => Event::Status(
-                rows.into_iter()
-                    .map(|row| StatusRow {
-                        info: self.mask(&row.info),
-                        ..row
-                    })
-                    .collect(),
-            ),
-            other @ Event::Resource { .. } => other,
-        }
-    }
+/// `text` with every secret replaced.
+fn mask(masker: &Masker, text: &str) -> String {
+    masker.mask(text).into_owned()
 }
 
 /// A reporter wrapper that masks secrets before passing events on.
 pub struct MaskingReporter<'a> {
     inner: &'a dyn Reporter,
-    masker: Masker,
+    masker: &'a Masker,
 }
 
 impl<'a> MaskingReporter<'a> {
     /// Wraps `inner`.
-    pub fn new(inner: &'a dyn Reporter, masker: Masker) -> Self {
+    pub fn new(inner: &'a dyn Reporter, masker: &'a Masker) -> Self {
         Self { inner, masker }
     }
 }
 
 impl Reporter for MaskingReporter<'_> {
     fn report(&self, event: Event) {
-        self.inner.report(self.masker.mask_event(event));
+        self.inner.report(mask_event(self.masker, event));
     }
 }
 
@@ -237,14 +215,23 @@ mod tests {
 
     #[test]
     fn masks_longest_secret_first() {
-        let masker = Masker::new(["pass".to_string(), "password1".to_string(), "x".to_string()]);
-        assert_eq!(masker.mask("password1 and pass and x"), "*** and *** and x");
-        let event = masker.mask_event(Event::Log {
-            resource: "Deployment/a".into(),
-            pod: "p".into(),
-            container: "c".into(),
-            line: "token=password1".into(),
-        });
+        let mut masker = Masker::new();
+        for secret in ["pass", "password1", "x"] {
+            masker.add(secret);
+        }
+        assert_eq!(
+            mask(&masker, "password1 and pass and x"),
+            "*** and *** and x"
+        );
+        let event = mask_event(
+            &masker,
+            Event::Log {
+                resource: "Deployment/a".into(),
+                pod: "p".into(),
+                container: "c".into(),
+                line: "token=password1".into(),
+            },
+        );
         assert!(matches!(event, Event::Log { line, .. } if line == "token=***"));
     }
 
