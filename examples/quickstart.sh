@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
-slipway=target/release/slipway
+slipway="${CARGO_TARGET_DIR:-target}/release/slipway"
 chart=examples/charts/hello
 work=$(mktemp -d)
 trap 'kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
