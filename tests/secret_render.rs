@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use slipway_testkit::{ScratchDir, oracle};
+
 const KEY_C: &str = "82a0f04a09e034421a8978c60bffac87";
 /// The plaintexts of `secret-values.yaml` (werf's `values/secret` fixture).
 const PLAIN_SECRET_VALUES: &str = "a: \"1\"\nb:\n  - \"1\"\n  - \"2\"\n  - \"3\"\nc:\n  d: \"4\"\n";
@@ -17,63 +19,21 @@ fn chart_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts/secret-app/.helm")
 }
 
-/// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "slipway-secret-render-{name}-{}",
-            std::process::id()
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let path = self.0.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, text).unwrap();
-        path
-    }
+/// Writes `text` to `rel` below `scratch` and returns the path.
+fn write(scratch: &ScratchDir, rel: &str, text: &str) -> PathBuf {
+    scratch.write_files([(rel, text)]);
+    scratch.path().join(rel)
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `helm` from `.tools/bin` or `PATH`; a missing helm skips, unless
-/// `SLIPWAY_REQUIRE_ORACLES=1`.
-fn helm() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/helm");
-    let found = if local.is_file() {
-        Some(local)
-    } else {
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-            .map(|dir| dir.join("helm"))
-            .find(|path| path.is_file())
-    };
-    if found.is_none() {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "helm is required (SLIPWAY_REQUIRE_ORACLES=1)"
-        );
-        eprintln!("notice: helm not found; skipping the secret render differential");
-    }
-    found
-}
-
-fn render(scratch: &Scratch, env: &[(&str, &str)]) -> Output {
+fn render(scratch: &ScratchDir, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_slipway"));
     command
         .arg("render")
         .arg(chart_dir())
         .args(["--release", "rel", "--namespace", "ns"])
-        .current_dir(&scratch.0)
-        .env("HOME", scratch.0.join("home"));
+        .args(args)
+        .current_dir(scratch.path())
+        .env("HOME", scratch.path().join("home"));
     for name in [
         "SLIPWAY_SECRET_KEY",
         "WERF_SECRET_KEY",
@@ -87,31 +47,32 @@ fn render(scratch: &Scratch, env: &[(&str, &str)]) -> Output {
 
 /// The same chart with the secrets in plain files: `werf_secret_file "X"` becomes
 /// `.Files.Get "plain-secret/X"`, and the secret values go in a values file.
-fn decrypted_copy(scratch: &Scratch) -> (PathBuf, PathBuf) {
+fn decrypted_copy(scratch: &ScratchDir) -> (PathBuf, PathBuf) {
     let src = chart_dir();
     for name in ["Chart.yaml", "values.yaml"] {
-        scratch.write(
+        write(
+            scratch,
             &format!("copy/{name}"),
             &fs::read_to_string(src.join(name)).unwrap(),
         );
     }
     let template = fs::read_to_string(src.join("templates/secret.yaml")).unwrap();
     let template = template.replace("werf_secret_file \"", ".Files.Get \"plain-secret/");
-    scratch.write("copy/templates/secret.yaml", &template);
+    write(scratch, "copy/templates/secret.yaml", &template);
     for (name, text) in PLAIN_SECRET_FILES {
-        scratch.write(&format!("copy/plain-secret/{name}"), text);
+        write(scratch, &format!("copy/plain-secret/{name}"), text);
     }
-    let values = scratch.write("plain-secret-values.yaml", PLAIN_SECRET_VALUES);
-    (scratch.0.join("copy"), values)
+    let values = write(scratch, "plain-secret-values.yaml", PLAIN_SECRET_VALUES);
+    (scratch.path().join("copy"), values)
 }
 
 #[test]
 fn secret_chart_renders_like_helm_on_the_decrypted_copy() {
-    let Some(helm) = helm() else {
+    let Some(helm) = oracle("helm", "the secret render differential") else {
         return;
     };
-    let scratch = Scratch::new("diff");
-    let ours = render(&scratch, &[("SLIPWAY_SECRET_KEY", KEY_C)]);
+    let scratch = ScratchDir::new("secret-render");
+    let ours = render(&scratch, &[("SLIPWAY_SECRET_KEY", KEY_C)], &[]);
     assert!(
         ours.status.success(),
         "slipway render failed: {}",
@@ -139,10 +100,11 @@ fn secret_chart_renders_like_helm_on_the_decrypted_copy() {
 
 #[test]
 fn wrong_key_fails_naming_the_value_without_plaintext() {
-    let scratch = Scratch::new("wrongkey");
+    let scratch = ScratchDir::new("secret-render");
     let output = render(
         &scratch,
         &[("SLIPWAY_SECRET_KEY", "11ac8312520b5ff037bae386ea2e8a07")],
+        &[],
     );
     assert!(!output.status.success());
     assert!(output.stdout.is_empty());
@@ -153,8 +115,8 @@ fn wrong_key_fails_naming_the_value_without_plaintext() {
 
 #[test]
 fn missing_key_says_where_keys_are_looked_for() {
-    let scratch = Scratch::new("nokey");
-    let output = render(&scratch, &[]);
+    let scratch = ScratchDir::new("secret-render");
+    let output = render(&scratch, &[], &[]);
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -164,4 +126,23 @@ fn missing_key_says_where_keys_are_looked_for() {
         "{err}"
     );
     assert!(err.contains("global_secret_key"), "{err}");
+}
+
+#[test]
+fn ignore_secret_key_renders_the_ciphertexts_without_a_key() {
+    let scratch = ScratchDir::new("secret-render");
+    let output = render(&scratch, &[], &["--ignore-secret-key"]);
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let encrypted = fs::read_to_string(chart_dir().join("secret-values.yaml")).unwrap();
+    let ciphertext_of_c_d = encrypted
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("d: "))
+        .expect("secret-values.yaml has c.d");
+    assert!(out.contains(ciphertext_of_c_d), "{out}");
+    assert!(!out.contains("d: \"4\""), "{out}");
 }

@@ -264,7 +264,7 @@ pub async fn render_request(
     options: DeployOptions,
 ) -> anyhow::Result<(Cluster, DeployRequest)> {
     let env: BTreeMap<String, String> = std::env::vars().collect();
-    let secrets = ProjectSecrets::new(&args.chart.project_dir(), &env);
+    let secrets = ProjectSecrets::new(&args.chart, &env);
     let project = args
         .chart
         .project_options(cluster_args.namespace.clone(), env);

@@ -3,7 +3,7 @@
 //! with a masker so that deploy output can hide it).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use slipway_chart::project::WERF_CHART_DIR;
@@ -54,6 +54,10 @@ pub struct ChartArgs {
     /// Do not validate values against `values.schema.json`.
     #[arg(long)]
     pub skip_schema_validation: bool,
+    /// Use secret values and secret files as they are, still encrypted (werf's
+    /// `--ignore-secret-key`): renders without the key.
+    #[arg(long, env = "SLIPWAY_IGNORE_SECRET_KEY")]
+    pub ignore_secret_key: bool,
 }
 
 impl ChartArgs {
@@ -108,16 +112,18 @@ impl ChartArgs {
 /// decrypted, and everything decrypted is registered with a [`Masker`] for deploy output.
 pub struct ProjectSecrets {
     project_dir: PathBuf,
+    ignore_key: bool,
     env: BTreeMap<String, String>,
     key: OnceLock<Result<SecretKey, String>>,
     masker: Mutex<Masker>,
 }
 
 impl ProjectSecrets {
-    /// Secrets of the project in `project_dir`, with keys from `env` (and `$HOME` in it).
-    pub fn new(project_dir: &Path, env: &BTreeMap<String, String>) -> Self {
+    /// Secrets of the project that `args` point at, with keys from `env` (and `$HOME` in it).
+    pub fn new(args: &ChartArgs, env: &BTreeMap<String, String>) -> Self {
         ProjectSecrets {
-            project_dir: project_dir.to_path_buf(),
+            project_dir: args.project_dir(),
+            ignore_key: args.ignore_secret_key,
             env: env.clone(),
             key: OnceLock::new(),
             masker: Mutex::default(),
@@ -152,8 +158,12 @@ impl ProjectSecrets {
         if files.is_empty() {
             return Ok(funcs);
         }
-        let key = self.key().map_err(RenderError::Secrets)?;
-        let secret_files = SecretFiles::from_chart_files(files, Some(key))
+        let key = if self.ignore_key {
+            None
+        } else {
+            Some(self.key().map_err(RenderError::Secrets)?)
+        };
+        let secret_files = SecretFiles::from_chart_files(files, key)
             .map_err(|e| RenderError::Secrets(e.to_string()))?;
         secret_files.register(&mut self.masker());
         funcs.insert("werf_secret_file", Arc::new(secret_files).template_func());
@@ -170,6 +180,9 @@ impl ProjectSecrets {
 
 impl SecretDecryptor for ProjectSecrets {
     fn decrypt_values(&self, values: &Value, file_name: &str) -> Result<Value, String> {
+        if self.ignore_key {
+            return Ok(values.clone());
+        }
         let key = self.key()?;
         let decrypted =
             slipway_secrets::decrypt_values(values, key, file_name).map_err(|e| e.to_string())?;

@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Renders as `args` ask and returns what to print.
 fn render(args: &Args) -> Result<String, RenderError> {
     let env: BTreeMap<String, String> = std::env::vars().collect();
-    let secrets = ProjectSecrets::new(&args.chart.project_dir(), &env);
+    let secrets = ProjectSecrets::new(&args.chart, &env);
     let options = ProjectOptions {
         kube_version: args.kube_version.clone(),
         api_versions: args.api_versions.clone(),
