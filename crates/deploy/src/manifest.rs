@@ -20,47 +20,8 @@ pub struct ManifestFile {
     pub content: String,
 }
 
-/// Helm's install order of kinds (`pkg/release/util/kind_sorter.go`); unknown kinds go last.
-pub const INSTALL_ORDER: &[&str] = &[
-    "PriorityClass",
-    "Namespace",
-    "NetworkPolicy",
-    "ResourceQuota",
-    "LimitRange",
-    "PodSecurityPolicy",
-    "PodDisruptionBudget",
-    "ServiceAccount",
-    "Secret",
-    "SecretList",
-    "ConfigMap",
-    "StorageClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "CustomResourceDefinition",
-    "ClusterRole",
-    "ClusterRoleList",
-    "ClusterRoleBinding",
-    "ClusterRoleBindingList",
-    "Role",
-    "RoleList",
-    "RoleBinding",
-    "RoleBindingList",
-    "Service",
-    "DaemonSet",
-    "Pod",
-    "ReplicationController",
-    "ReplicaSet",
-    "Deployment",
-    "HorizontalPodAutoscaler",
-    "StatefulSet",
-    "Job",
-    "CronJob",
-    "IngressClass",
-    "Ingress",
-    "APIService",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-];
+pub use slipway_engine::manifest::INSTALL_ORDER;
+use slipway_engine::manifest::kind_order;
 
 /// The position of a kind in Helm's install order (unknown kinds after all known ones).
 pub fn kind_rank(kind: &str) -> usize {
@@ -459,17 +420,7 @@ pub fn parse_files(files: &[ManifestFile], namespace: &str) -> Result<Vec<Resour
             resources.push(parse_resource(&source, &text, namespace)?);
         }
     }
-    resources.sort_by(|a, b| {
-        kind_rank(&a.key.kind)
-            .cmp(&kind_rank(&b.key.kind))
-            .then_with(|| {
-                if kind_rank(&a.key.kind) == INSTALL_ORDER.len() {
-                    a.key.kind.cmp(&b.key.kind)
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-    });
+    resources.sort_by(|a, b| kind_order(&a.key.kind, &b.key.kind));
     Ok(resources)
 }
 
