@@ -6,7 +6,7 @@
 //! `SLIPWAY_REQUIRE_ORACLES=1`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use slipway_chart::{
@@ -16,22 +16,6 @@ use slipway_value::{Dict, Value};
 
 const DUMP_NAME: &str = "zz-values-dump.yaml";
 const DUMP: &str = "{{ toJson .Values }}\n";
-
-fn helm() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    if local.exists() {
-        return Some(local);
-    }
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("helm"))
-            .find(|p| p.exists())
-    });
-    if found.is_none() && std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() == Ok("1") {
-        panic!("helm reference binary not found and SLIPWAY_REQUIRE_ORACLES=1");
-    }
-    found
-}
 
 /// Splits a case line like a shell: whitespace-separated words, `'...'` and `"..."` quoting.
 fn shell_words(line: &str) -> Vec<String> {
@@ -250,11 +234,10 @@ fn run_case(helm: &Path, fixtures: &Path, words: &[String]) -> Result<(), String
 
 #[test]
 fn fixture_values_match_helm() {
-    let Some(helm) = helm() else {
-        eprintln!("notice: helm not found; skipping fixture values test");
+    let Some(helm) = slipway_testkit::oracle("helm", "fixture values test") else {
         return;
     };
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/charts");
+    let fixtures = slipway_testkit::repo_root().join("tests/charts");
     let Ok(cases) = std::fs::read_to_string(fixtures.join("cases.txt")) else {
         eprintln!("notice: no tests/charts/cases.txt; skipping");
         return;

@@ -14,29 +14,9 @@ use slipway_value::{Dict, Value};
 
 const DUMP: &str = "{{ toJson .Values }}\n";
 
-fn helm() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    if local.exists() {
-        return Some(local);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("helm"))
-            .find(|p| p.exists())
-    })
-}
-
+/// The helm oracle, or `None` (after a notice) to skip; see [`slipway_testkit::oracle`].
 fn require_helm() -> Option<PathBuf> {
-    match helm() {
-        Some(h) => Some(h),
-        None if std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() == Ok("1") => {
-            panic!("helm reference binary not found and SLIPWAY_REQUIRE_ORACLES=1")
-        }
-        None => {
-            eprintln!("notice: helm not found; skipping differential values test");
-            None
-        }
-    }
+    slipway_testkit::oracle("helm", "differential values test")
 }
 
 /// Writes `files` under `dir`, adding the dump template to every chart directory.

@@ -3,10 +3,10 @@
 //! and slipway renders with `slipway_sprig::functions()`; outputs must be identical, and for
 //! cases marked `!error` the error text from `executing "NAME" at` on must match.
 //!
-//! Helm is found on `PATH` or in the repository's `.tools/bin`; without it the test is skipped
-//! with a notice, unless `SLIPWAY_REQUIRE_ORACLES=1`.
+//! Helm is found in the repository's `.tools/bin` or on `PATH` (`slipway_testkit::oracle`);
+//! without it the test is skipped with a notice, unless `SLIPWAY_REQUIRE_ORACLES=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use slipway_template::TemplateSet;
@@ -40,16 +40,6 @@ fn cases() -> Vec<Case> {
         }
     }
     out
-}
-
-fn find_helm() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("helm"))
-            .find(|p| p.is_file())
-    });
-    let in_repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    on_path.or_else(|| in_repo.is_file().then_some(in_repo))
 }
 
 fn define(case: &Case) -> String {
@@ -130,20 +120,16 @@ fn error_message(err: &str, name: &str) -> String {
 
 #[test]
 fn sprig_functions_match_helm() {
-    let Some(helm) = find_helm() else {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "helm is required (SLIPWAY_REQUIRE_ORACLES=1) but was not found"
-        );
-        eprintln!("notice: helm not found; skipping the Sprig differential test");
+    let Some(helm) = slipway_testkit::oracle("helm", "the Sprig differential test") else {
         return;
     };
     let all = cases();
-    let dir = std::env::temp_dir().join(format!("slipway-sprig-diff-{}", std::process::id()));
+    let scratch = slipway_testkit::ScratchDir::new("sprig-diff");
+    let dir = scratch.path();
     let mut failures = Vec::new();
 
     let ok_cases: Vec<&Case> = all.iter().filter(|c| !c.error).collect();
-    let rendered = helm_render(&helm, &dir, &ok_cases).expect("helm renders the success cases");
+    let rendered = helm_render(&helm, dir, &ok_cases).expect("helm renders the success cases");
     assert_eq!(rendered.len(), ok_cases.len(), "helm rendered every case");
     for (name, want) in rendered {
         let case = ok_cases
@@ -157,7 +143,7 @@ fn sprig_functions_match_helm() {
     }
 
     for case in all.iter().filter(|c| c.error) {
-        let want = match helm_render(&helm, &dir, &[case]) {
+        let want = match helm_render(&helm, dir, &[case]) {
             Err(e) => error_message(&e, &case.name),
             Ok(out) => panic!("{}: helm did not fail: {out:?}", case.name),
         };
@@ -169,7 +155,7 @@ fn sprig_functions_match_helm() {
             )),
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(scratch);
     assert!(
         failures.is_empty(),
         "{} cases differ:\n{}",

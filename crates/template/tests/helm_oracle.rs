@@ -7,7 +7,6 @@
 
 use slipway_template::{Context, ContextFunc, TemplateSet};
 use slipway_value::{Dict, Func, FuncError, FuncMap, Value};
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -126,18 +125,6 @@ const CASES: &[&str] = &[
 /// Helpers the cases share (defined at the top level of the chart template).
 const DEFINES: &str = r#"{{- define "t1" }}T1[{{ . }}]{{ end }}"#;
 
-fn helm() -> Option<PathBuf> {
-    let repo_tools = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
-    if repo_tools.is_file() {
-        return Some(repo_tools);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("helm"))
-            .find(|p| p.is_file())
-    })
-}
-
 /// The chart template: each case as a define, printed as a JSON string.
 fn chart_template() -> String {
     let mut t = String::from(DEFINES);
@@ -204,28 +191,24 @@ fn engine() -> TemplateSet {
 
 #[test]
 fn engine_output_matches_helm() {
-    let Some(helm) = helm() else {
-        if std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("helm not found (SLIPWAY_REQUIRE_ORACLES=1)");
-        }
-        eprintln!("notice: helm not found; skipping the helm differential test");
+    let Some(helm) = slipway_testkit::oracle("helm", "the helm differential test") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("slipway-template-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: oracle\nversion: 0.1.0\n",
-    )
-    .unwrap();
+    let dir = slipway_testkit::ScratchDir::new("template-oracle");
     let template = chart_template();
-    std::fs::write(dir.join("templates/t.yaml"), &template).unwrap();
+    dir.write_files([
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: oracle\nversion: 0.1.0\n",
+        ),
+        ("templates/t.yaml", template.as_str()),
+    ]);
     let output = Command::new(&helm)
         .args(["template", "x"])
-        .arg(&dir)
+        .arg(dir.path())
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    drop(dir);
     let helm_out = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

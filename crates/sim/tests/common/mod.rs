@@ -1,4 +1,4 @@
-//! Shared helpers of the oracle tests: locating the real `kubectl`/`helm` binaries, running
+//! Shared helpers of the oracle tests: checking the real `kubectl`/`helm` binaries, running
 //! them against an in-process simulator, and polling for conditions with a deadline.
 
 #![allow(dead_code)]
@@ -9,26 +9,23 @@ use std::time::{Duration, Instant};
 
 use slipway_sim::{Sim, SimHandle, SimOptions};
 
-/// Finds a reference binary on PATH or in the repository's `.tools/bin`. Returns `None` (after
-/// printing a notice) when absent, or panics when `SLIPWAY_REQUIRE_ORACLES=1`.
+/// Finds a reference binary with [`slipway_testkit::oracle`] (`.tools/bin`, then PATH) and
+/// checks it is the reference version. Returns `None` (after printing a notice) when absent or
+/// of another version, or panics then when `SLIPWAY_REQUIRE_ORACLES=1`.
 pub fn tool(name: &str) -> Option<PathBuf> {
-    let repo_tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin");
-    let mut dirs: Vec<PathBuf> = vec![repo_tools];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
+    let found = slipway_testkit::oracle(name, "this oracle test")?;
+    if version_ok(name, &found) {
+        return Some(found);
     }
-    for dir in dirs {
-        let candidate = dir.join(name);
-        if candidate.is_file() && version_ok(name, &candidate) {
-            return Some(candidate);
-        }
-    }
-    if std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() == Ok("1") {
-        panic!(
-            "{name} is required (SLIPWAY_REQUIRE_ORACLES=1) but was not found; run install-reference-tools.sh"
-        );
-    }
-    eprintln!("notice: {name} not found on PATH or in .tools/bin; skipping this oracle test");
+    assert!(
+        std::env::var(slipway_testkit::REQUIRE_ORACLES).as_deref() != Ok("1"),
+        "{name} is required (SLIPWAY_REQUIRE_ORACLES=1) but {} is not the reference version; run install-reference-tools.sh",
+        found.display()
+    );
+    eprintln!(
+        "notice: {} is not the reference {name}; skipping this oracle test",
+        found.display()
+    );
     None
 }
 
