@@ -2,11 +2,10 @@
 //! simulated cluster: helm reads (status, history, get values) and rolls back releases
 //! slipway wrote, and slipway upgrades a release `helm install` created.
 //!
-//! `helm` is found on PATH or in `.tools/bin`; without it the tests print a notice and pass,
-//! unless `SLIPWAY_REQUIRE_ORACLES=1`.
+//! `helm` is found in `.tools/bin` or on PATH (`slipway_testkit::oracle`); without it the
+//! tests print a notice and pass, unless `SLIPWAY_REQUIRE_ORACLES=1`.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -16,50 +15,19 @@ use slipway_deploy::{
     ReleaseStorage, StorageDriver,
 };
 use slipway_sim::{Sim, SimHandle, SimOptions};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// Finds a reference binary (`helm` = Helm 4, `helm3`) on PATH or in `.tools/bin`.
-fn oracle(name: &str) -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(".tools/bin")
-        .join(name);
-    let found = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join(name))
-        .chain([local])
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "{name} not found on PATH or in .tools/bin and SLIPWAY_REQUIRE_ORACLES=1"
-        );
-        eprintln!("NOTICE: {name} not found on PATH or in .tools/bin; skipping");
-    }
-    found
-}
-
-fn helm() -> Option<PathBuf> {
-    oracle("helm")
-}
+use slipway_testkit::{ScratchDir, oracle};
 
 struct Env {
     _sim: SimHandle,
     kubeconfig: PathBuf,
     cluster: Cluster,
-    dir: PathBuf,
+    dir: ScratchDir,
 }
 
 async fn start() -> Env {
     let sim = Sim::start(SimOptions::default()).await.expect("sim starts");
-    let dir = std::env::temp_dir().join(format!(
-        "slipway-deploy-helm-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let kubeconfig = dir.join("kubeconfig");
+    let dir = ScratchDir::new("deploy-helm");
+    let kubeconfig = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&kubeconfig).unwrap();
     let cluster = Cluster::connect(&ClusterOptions {
         kubeconfig: Some(kubeconfig.clone()),
@@ -80,9 +48,9 @@ async fn run_helm(env: &Env, helm: &Path, args: &[&str]) -> String {
     let output = tokio::process::Command::new(helm)
         .args(args)
         .env("KUBECONFIG", &env.kubeconfig)
-        .env("HELM_CACHE_HOME", env.dir.join("cache"))
-        .env("HELM_CONFIG_HOME", env.dir.join("config"))
-        .env("HELM_DATA_HOME", env.dir.join("data"))
+        .env("HELM_CACHE_HOME", env.dir.path().join("cache"))
+        .env("HELM_CONFIG_HOME", env.dir.path().join("config"))
+        .env("HELM_DATA_HOME", env.dir.path().join("data"))
         .output()
         .await
         .expect("helm runs");
@@ -156,7 +124,9 @@ async fn settings_value(cluster: &Cluster, namespace: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm_reads_and_rolls_back_slipway_releases() {
-    let Some(helm) = helm() else { return };
+    let Some(helm) = oracle("helm", "helm_reads_and_rolls_back_slipway_releases") else {
+        return;
+    };
     let env = start().await;
     let reporter = MemoryReporter::default();
     let v1 = request(
@@ -211,7 +181,7 @@ async fn helm_reads_and_rolls_back_slipway_releases() {
     )
     .unwrap();
     assert_eq!(values, json!({"tier": "api"}));
-    if let Some(helm3) = oracle("helm3") {
+    if let Some(helm3) = oracle("helm3", "the helm3 checks") {
         let status: Value = serde_json::from_str(
             &run_helm(
                 &env,
@@ -289,9 +259,11 @@ async fn helm_reads_and_rolls_back_slipway_releases() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slipway_upgrades_a_release_helm_installed() {
-    let Some(helm) = helm() else { return };
+    let Some(helm) = oracle("helm", "slipway_upgrades_a_release_helm_installed") else {
+        return;
+    };
     let env = start().await;
-    let chart = env.dir.join("chart");
+    let chart = env.dir.path().join("chart");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),

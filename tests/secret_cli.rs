@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use slipway_testkit::ScratchDir;
+
 const KEY_A: &str = "11ac8312520b5ff037bae386ea2e8a07";
 const KEY_C: &str = "82a0f04a09e034421a8978c60bffac87";
 const FLANT: &str = "10000f13a718d019612ab8ad30d9bec8e2c09df0f2d168c179bef954e78371bf6a5a";
@@ -23,33 +25,21 @@ c:
 /// The decrypted form werf expects for [`VALUES_C`] (`values/secret`).
 const VALUES_C_PLAIN: &str = "a: \"1\"\nb:\n  - \"1\"\n  - \"2\"\n  - \"3\"\nc:\n  d: \"4\"\n";
 
-/// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
+/// A scratch directory (a [`ScratchDir`], removed when dropped) with path-returning helpers.
+struct Scratch(ScratchDir);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("slipway-secret-cli-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(ScratchDir::new(&format!("secret-cli-{name}")))
     }
 
     fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
+        self.0.path().join(rel)
     }
 
     fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let path = self.path(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        self.0.write_files([(rel, text)]);
+        self.path(rel)
     }
 }
 
@@ -59,7 +49,7 @@ fn secret(dir: &Scratch, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> O
     command
         .arg("secret")
         .args(args)
-        .current_dir(&dir.0)
+        .current_dir(dir.0.path())
         .env("HOME", dir.path("home"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -382,21 +372,6 @@ fn rotate_without_old_key_changes_nothing() {
     assert_eq!(fs::read_to_string(file).unwrap(), VALUES_C);
 }
 
-/// `openssl`, if installed (required when `SLIPWAY_REQUIRE_ORACLES=1`).
-fn openssl() -> Option<PathBuf> {
-    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("openssl"))
-        .find(|path| path.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var("SLIPWAY_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "openssl is required (SLIPWAY_REQUIRE_ORACLES=1)"
-        );
-        eprintln!("notice: openssl not found; skipping the OpenSSL cross-check");
-    }
-    found
-}
-
 fn run_openssl(openssl: &Path, args: &[&str], input: &[u8]) -> Vec<u8> {
     let mut child = Command::new(openssl)
         .args(args)
@@ -419,7 +394,7 @@ fn unhex(text: &str) -> Vec<u8> {
 
 #[test]
 fn openssl_decrypts_what_we_encrypt_and_back() {
-    let Some(openssl) = openssl() else {
+    let Some(openssl) = slipway_testkit::oracle("openssl", "the OpenSSL cross-check") else {
         return;
     };
     let dir = Scratch::new("openssl");
