@@ -145,9 +145,10 @@ async fn apply_rollout_patch_select_and_cascade_delete() {
         .await;
     assert!(status.contains("successfully rolled out"), "{status}");
 
-    // Label and field selectors.
-    let pods = env
-        .ok(
+    // Label and field selectors. Pods of the old ReplicaSet may still be terminating when
+    // the rollout is reported complete (as on a real cluster), so wait for them to go.
+    let front_pods = || {
+        env.ok(
             &k,
             &[
                 "-n",
@@ -160,8 +161,13 @@ async fn apply_rollout_patch_select_and_cascade_delete() {
                 "name",
             ],
         )
-        .await;
-    assert_eq!(pods.lines().count(), 4, "{pods}");
+    };
+    let settled = eventually(Duration::from_secs(20), || async {
+        front_pods().await.lines().count() == 4
+    })
+    .await;
+    let pods = front_pods().await;
+    assert!(settled, "expected 4 pods selected, got:\n{pods}");
     let none = env
         .ok(
             &k,
