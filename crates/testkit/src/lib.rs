@@ -68,6 +68,36 @@ pub fn helm_template_one(helm: &Path, template: &str, values: &str) -> Result<St
     String::from_utf8(out.stdout).map_err(|e| format!("helm printed invalid UTF-8: {e}"))
 }
 
+/// A small seeded pseudo-random generator (xorshift64) for reproducible random test inputs.
+pub struct XorShift(u64);
+
+impl XorShift {
+    /// A generator starting from `seed` (must not be 0).
+    pub fn new(seed: u64) -> XorShift {
+        XorShift(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// `len` pieces picked at random and joined.
+    pub fn text(&mut self, pieces: &[&str], len: u64) -> String {
+        (0..len)
+            .map(|_| pieces[self.below(pieces.len() as u64) as usize])
+            .collect()
+    }
+}
+
 /// A fresh, empty scratch directory under the system temp dir, removed on drop.
 pub struct ScratchDir(PathBuf);
 

@@ -217,19 +217,11 @@ fn random_texts_parse_like_helm() {
         "'r'",
         "é",
     ];
-    let mut state: u64 = 0x853c_49e6_748f_ea9b;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = slipway_testkit::XorShift::new(0x853c_49e6_748f_ea9b);
     let mut cases = serde_json::Map::new();
     for i in 0..300 {
-        let len = 1 + next() % 16;
-        let text: String = (0..len)
-            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-            .collect();
+        let len = 1 + rng.below(16);
+        let text = rng.text(PIECES, len);
         cases.insert(format!("r{i:03}"), serde_json::Value::String(text));
     }
     let values = serde_json::json!({ "cases": cases }).to_string();

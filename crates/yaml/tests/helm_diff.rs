@@ -238,19 +238,11 @@ fn random_texts_parse_like_helm() {
         "  ",
         "é",
     ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = slipway_testkit::XorShift::new(0x9e37_79b9_7f4a_7c15);
     let mut cases = serde_json::Map::new();
     for i in 0..400 {
-        let len = 1 + next() % 14;
-        let text: String = (0..len)
-            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-            .collect();
+        let len = 1 + rng.below(14);
+        let text = rng.text(PIECES, len);
         cases.insert(format!("r{i:03}"), serde_json::Value::String(text));
     }
     let values = serde_json::json!({ "cases": cases }).to_string();
@@ -307,29 +299,21 @@ fn random_values_emit_like_helm() {
         "---",
         "...",
     ];
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let text = |next: &mut dyn FnMut() -> u64| -> String {
-        let len = next() % 8;
-        (0..len)
-            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-            .collect()
+    let mut rng = slipway_testkit::XorShift::new(0x2545_f491_4f6c_dd1d);
+    let text = |rng: &mut slipway_testkit::XorShift| -> String {
+        let len = rng.below(8);
+        rng.text(PIECES, len)
     };
     let mut cases = serde_json::Map::new();
     for i in 0..300 {
         let mut map = serde_json::Map::new();
-        for _ in 0..(1 + next() % 4) {
-            let key = text(&mut next);
-            let value = match next() % 4 {
-                0 => serde_json::Value::String(text(&mut next)),
-                1 => serde_json::json!([text(&mut next), text(&mut next)]),
-                2 => serde_json::json!({ text(&mut next): text(&mut next) }),
-                _ => serde_json::json!((next() % 100_000) as f64 / 8.0),
+        for _ in 0..(1 + rng.below(4)) {
+            let key = text(&mut rng);
+            let value = match rng.below(4) {
+                0 => serde_json::Value::String(text(&mut rng)),
+                1 => serde_json::json!([text(&mut rng), text(&mut rng)]),
+                2 => serde_json::json!({ text(&mut rng): text(&mut rng) }),
+                _ => serde_json::json!(rng.below(100_000) as f64 / 8.0),
             };
             map.insert(key, value);
         }
