@@ -82,19 +82,31 @@ fn set_condition(
 }
 
 impl Ctx {
-    /// Deployment: keeps a ReplicaSet per template, rolls between them within maxSurge and
-    /// maxUnavailable, and reports status and the Available/Progressing conditions.
-    pub(super) fn reconcile_deployment(&self, ns: &str, name: &str) {
-        let Some(dep) = self.get("apps", "deployments", ns, name) else {
-            return;
-        };
-        if terminating(&dep) {
-            return;
+    /// A workload to reconcile with its uid: `None` when it is gone or being deleted.
+    fn live_workload(
+        &self,
+        group: &str,
+        resource: &str,
+        ns: &str,
+        name: &str,
+    ) -> Option<(Arc<Value>, String)> {
+        let object = self.get(group, resource, ns, name)?;
+        if terminating(&object) {
+            return None;
         }
-        let uid = dep["metadata"]["uid"]
+        let uid = object["metadata"]["uid"]
             .as_str()
             .unwrap_or_default()
             .to_string();
+        Some((object, uid))
+    }
+
+    /// Deployment: keeps a ReplicaSet per template, rolls between them within maxSurge and
+    /// maxUnavailable, and reports status and the Available/Progressing conditions.
+    pub(super) fn reconcile_deployment(&self, ns: &str, name: &str) {
+        let Some((dep, uid)) = self.live_workload("apps", "deployments", ns, name) else {
+            return;
+        };
         let spec = &dep["spec"];
         let desired = int(&spec["replicas"]);
         let mut template = without_nulls(&spec["template"]);
@@ -452,16 +464,9 @@ impl Ctx {
 
     /// ReplicaSet: keeps `spec.replicas` pods and reports their readiness.
     pub(super) fn reconcile_replicaset(&self, ns: &str, name: &str) {
-        let Some(rs) = self.get("apps", "replicasets", ns, name) else {
+        let Some((rs, uid)) = self.live_workload("apps", "replicasets", ns, name) else {
             return;
         };
-        if terminating(&rs) {
-            return;
-        }
-        let uid = rs["metadata"]["uid"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
         let desired = int(&rs["spec"]["replicas"]);
         let mut pods: Vec<Arc<Value>> = self
             .owned("", "pods", ns, &uid)
@@ -553,16 +558,9 @@ impl Ctx {
     /// StatefulSet: pods `<name>-<ordinal>` created in order (each waits for the previous to
     /// be ready under `OrderedReady`), rolled from the highest ordinal, with revisions.
     pub(super) fn reconcile_statefulset(&self, ns: &str, name: &str) {
-        let Some(sts) = self.get("apps", "statefulsets", ns, name) else {
+        let Some((sts, uid)) = self.live_workload("apps", "statefulsets", ns, name) else {
             return;
         };
-        if terminating(&sts) {
-            return;
-        }
-        let uid = sts["metadata"]["uid"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
         let desired = int(&sts["spec"]["replicas"]);
         let ordered = sts["spec"]["podManagementPolicy"] != "Parallel";
         let update_revision = format!("{name}-{}", template_hash(&sts["spec"]["template"]));
@@ -723,16 +721,9 @@ impl Ctx {
 
     /// DaemonSet: one pod per simulated node, replaced when the template changes.
     pub(super) fn reconcile_daemonset(&self, ns: &str, name: &str) {
-        let Some(ds) = self.get("apps", "daemonsets", ns, name) else {
+        let Some((ds, uid)) = self.live_workload("apps", "daemonsets", ns, name) else {
             return;
         };
-        if terminating(&ds) {
-            return;
-        }
-        let uid = ds["metadata"]["uid"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
         let hash = template_hash(&ds["spec"]["template"]);
         let (nodes, _) = self
             .cluster
@@ -814,16 +805,9 @@ impl Ctx {
     /// Job: runs pods until `completions` succeed or more than `backoffLimit` fail, with the
     /// conditions Kubernetes 1.35 sets.
     pub(super) fn reconcile_job(&self, ns: &str, name: &str) {
-        let Some(job) = self.get("batch", "jobs", ns, name) else {
+        let Some((job, uid)) = self.live_workload("batch", "jobs", ns, name) else {
             return;
         };
-        if terminating(&job) {
-            return;
-        }
-        let uid = job["metadata"]["uid"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
         let finished = job["status"]["conditions"]
             .as_array()
             .into_iter()
