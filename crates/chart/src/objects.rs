@@ -89,7 +89,7 @@ impl Files {
 }
 
 /// A gobwas/glob pattern (separator `/`) as an anchored regex; `None` if it does not compile.
-fn glob_regex(pattern: &str) -> Option<regex::Regex> {
+fn glob_regex(pattern: &str) -> Option<regex_lite::Regex> {
     let mut re = String::from("^");
     let mut chars = pattern.chars().peekable();
     let mut depth = 0usize;
@@ -101,7 +101,7 @@ fn glob_regex(pattern: &str) -> Option<regex::Regex> {
             }
             '*' => re.push_str("[^/]*"),
             '?' => re.push_str("[^/]"),
-            '\\' => re.push_str(&regex::escape(&chars.next()?.to_string())),
+            '\\' => re.push_str(&regex_lite::escape(&chars.next()?.to_string())),
             '{' => {
                 depth += 1;
                 re.push_str("(?:");
@@ -125,7 +125,7 @@ fn glob_regex(pattern: &str) -> Option<regex::Regex> {
                             break;
                         }
                         '-' => re.push('-'),
-                        c => re.push_str(&regex::escape(&c.to_string())),
+                        c => re.push_str(&regex_lite::escape(&c.to_string())),
                     }
                 }
                 if !closed {
@@ -133,14 +133,14 @@ fn glob_regex(pattern: &str) -> Option<regex::Regex> {
                 }
                 re.push(']');
             }
-            c => re.push_str(&regex::escape(&c.to_string())),
+            c => re.push_str(&regex_lite::escape(&c.to_string())),
         }
     }
     if depth > 0 {
         return None;
     }
     re.push('$');
-    regex::Regex::new(&re).ok()
+    regex_lite::Regex::new(&re).ok()
 }
 
 fn one_string_arg(args: &[Value], method: &str) -> Result<String, String> {
