@@ -124,6 +124,8 @@ const TRIM_MARKER_LEN: usize = 2;
 pub(crate) struct Lexer<'a> {
     input: &'a str,
     left_delim: &'a str,
+    /// Searches text for the left delimiter.
+    left_finder: memchr::memmem::Finder<'a>,
     right_delim: &'a str,
     pos: usize,
     start: usize,
@@ -163,21 +165,16 @@ fn is_space(c: char) -> bool {
 
 /// Go's `isAlphaNumeric`: underscore, letters and digits (Unicode).
 fn is_alphanumeric(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_numeric()
+    if c.is_ascii() {
+        c == '_' || c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphabetic() || c.is_numeric()
+    }
 }
 
-/// The first occurrence of `delim` in `hay` (searching for its first character with memchr).
-fn find_delim(hay: &str, delim: &str) -> Option<usize> {
-    let first = delim.chars().next()?;
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(first) {
-        let at = from + i;
-        if hay[at..].starts_with(delim) {
-            return Some(at);
-        }
-        from = at + first.len_utf8();
-    }
-    None
+/// How many lines `s` ends (the lexer's line count only moves over `\n`).
+fn count_newlines(s: &str) -> usize {
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
@@ -204,6 +201,7 @@ impl<'a> Lexer<'a> {
         Lexer {
             input,
             left_delim,
+            left_finder: memchr::memmem::Finder::new(left_delim),
             right_delim,
             pos: 0,
             start: 0,
@@ -278,9 +276,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.input[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
+    }
+
+    /// Moves past a run of alphanumeric characters (which never hold a newline).
+    fn skip_alphanumeric(&mut self) {
+        let bytes = self.input.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if b.is_ascii() {
+                if b != b'_' && !b.is_ascii_alphanumeric() {
+                    return;
+                }
+                self.pos += 1;
+                continue;
+            }
+            match self.input[self.pos..].chars().next() {
+                Some(c) if is_alphanumeric(c) => self.pos += c.len_utf8(),
+                _ => return,
+            }
+        }
     }
 
     fn accept(&mut self, valid: &str) -> bool {
@@ -369,7 +385,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = find_delim(&self.input[self.pos..], self.left_delim) {
+        if let Some(x) = self.left_finder.find(&self.input.as_bytes()[self.pos..]) {
             if x > 0 {
                 self.pos += x;
                 let mut trim = 0;
@@ -378,7 +394,7 @@ impl<'a> Lexer<'a> {
                     trim = trim_right_len(&self.input[self.start..self.pos]);
                 }
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_newlines(&self.input[self.start..self.pos]);
                 let item = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -391,7 +407,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_newlines(&self.input[self.start..self.pos]);
             return self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof)
@@ -445,7 +461,7 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.errorf("comment ends before closing delimiter".into());
         }
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.input[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
         if trim {
@@ -571,26 +587,21 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Option<State> {
-        loop {
-            let r = self.next();
-            if r.is_some_and(is_alphanumeric) {
-                continue;
-            }
-            self.backup();
-            let word = &self.input[self.start..self.pos];
-            if !self.at_terminator() {
-                return self.bad_character(r);
-            }
-            let typ = match keyword(word) {
-                Some(ItemType::Break) if !self.break_ok => ItemType::Identifier,
-                Some(ItemType::Continue) if !self.continue_ok => ItemType::Identifier,
-                Some(k) => k,
-                None if word.starts_with('.') => ItemType::Field,
-                None if word == "true" || word == "false" => ItemType::Bool,
-                None => ItemType::Identifier,
-            };
-            return self.emit(typ);
+        self.skip_alphanumeric();
+        let word = &self.input[self.start..self.pos];
+        if !self.at_terminator() {
+            let r = self.peek();
+            return self.bad_character(r);
         }
+        let typ = match keyword(word) {
+            Some(ItemType::Break) if !self.break_ok => ItemType::Identifier,
+            Some(ItemType::Continue) if !self.continue_ok => ItemType::Identifier,
+            Some(k) => k,
+            None if word.starts_with('.') => ItemType::Field,
+            None if word == "true" || word == "false" => ItemType::Bool,
+            None => ItemType::Identifier,
+        };
+        self.emit(typ)
     }
 
     fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
@@ -601,15 +612,9 @@ impl<'a> Lexer<'a> {
                 ItemType::Dot
             });
         }
-        let mut r;
-        loop {
-            r = self.next();
-            if !r.is_some_and(is_alphanumeric) {
-                self.backup();
-                break;
-            }
-        }
+        self.skip_alphanumeric();
         if !self.at_terminator() {
+            let r = self.peek();
             return self.bad_character(r);
         }
         self.emit(typ)

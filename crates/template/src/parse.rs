@@ -45,7 +45,7 @@ struct Parser<'a, 'f> {
     right: Arc<str>,
     trees: Vec<Tree>,
     /// Names seen so far, shared between nodes.
-    names: std::collections::HashMap<&'a str, Arc<str>, FxBuild>,
+    names: rustc_hash::FxHashMap<&'a str, Arc<str>>,
     /// Nesting depth reached by the current tree.
     depth: usize,
     max_depth: usize,
@@ -81,7 +81,7 @@ pub(crate) fn parse(
         left: Arc::from(left),
         right: Arc::from(right),
         trees: Vec::new(),
-        names: std::collections::HashMap::default(),
+        names: rustc_hash::FxHashMap::default(),
         depth: 0,
         max_depth: 0,
     };
@@ -883,34 +883,5 @@ fn simplify_complex(n: &mut Number) {
             n.int = Some(re as i64);
         }
         n.is_uint = re.fract() == 0.0 && (0.0..1.8e19).contains(&re);
-    }
-}
-
-/// A small, fast hasher for the parser's name table (FxHash's multiply-rotate scheme).
-#[derive(Default, Clone, Copy)]
-struct FxBuild;
-
-impl std::hash::BuildHasher for FxBuild {
-    type Hasher = FxHasher;
-
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }

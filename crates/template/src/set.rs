@@ -5,9 +5,9 @@ use crate::error::{ExecError, ExecErrorKind, ParseError, TemplateError};
 use crate::exec;
 use crate::node::Tree;
 use crate::parse;
+use rustc_hash::FxHashMap;
 use slipway_value::{Func, FuncError, FuncMap, Value};
 use std::any::Any;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A function that needs the executing template set: Helm's `include` and `tpl` are built on
@@ -85,7 +85,7 @@ pub(crate) enum Function {
 /// A layer of templates: local definitions over a shared parent (copy-on-write sets).
 #[derive(Default)]
 struct Layer {
-    map: HashMap<Arc<str>, Arc<Tree>>,
+    map: FxHashMap<Arc<str>, Arc<Tree>>,
     parent: Option<Arc<Layer>>,
 }
 
@@ -117,7 +117,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 100_000;
 #[derive(Clone)]
 pub struct TemplateSet {
     templates: Arc<Layer>,
-    pub(crate) funcs: Arc<HashMap<String, Function>>,
+    pub(crate) funcs: Arc<FxHashMap<String, Function>>,
     left: Arc<str>,
     right: Arc<str>,
     pub(crate) missing_key: MissingKey,
@@ -172,7 +172,7 @@ impl TemplateSet {
     pub fn new() -> Self {
         TemplateSet {
             templates: Arc::new(Layer::default()),
-            funcs: Arc::new(HashMap::new()),
+            funcs: Arc::default(),
             left: Arc::from("{{"),
             right: Arc::from("}}"),
             missing_key: MissingKey::Default,
@@ -278,7 +278,7 @@ impl TemplateSet {
         if Arc::get_mut(&mut self.templates).is_none() {
             let parent = self.templates.clone();
             self.templates = Arc::new(Layer {
-                map: HashMap::new(),
+                map: FxHashMap::default(),
                 parent: Some(parent),
             });
         }
