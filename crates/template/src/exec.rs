@@ -106,9 +106,10 @@ pub(crate) fn execute(
     let mut ex = Exec { set, state, depth };
     let mut fr = Frame {
         tree,
-        vars: vec![("$", dot.clone())],
+        vars: Vec::with_capacity(8),
         at: At::None,
     };
+    fr.vars.push(("$", dot.clone()));
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         ex.walk_list(&mut fr, &dot, &tree.root, out).map(|_| ())
     })
@@ -659,10 +660,12 @@ impl<'s> Exec<'s> {
             }
             return Ok(Val::default());
         };
-        let typ = if receiver.iface {
-            "interface {}".to_string()
-        } else {
-            type_name(v)
+        let typ = || {
+            if receiver.iface {
+                "interface {}".to_string()
+            } else {
+                type_name(v)
+            }
         };
         let has_args = args.has_args(&fin);
         match v {
@@ -684,7 +687,7 @@ impl<'s> Exec<'s> {
                             "{name} has arguments but cannot be invoked as function"
                         )));
                     }
-                    return Err(fr.error(format!("can't evaluate field {name} in type {typ}")));
+                    return Err(fr.error(format!("can't evaluate field {name} in type {}", typ())));
                 }
                 if let Some(v) = o.field(name) {
                     return Ok(Val::of(v));
@@ -697,7 +700,7 @@ impl<'s> Exec<'s> {
                     }
                     None => {
                         fr.at = node;
-                        Err(fr.error(format!("can't evaluate field {name} in type {typ}")))
+                        Err(fr.error(format!("can't evaluate field {name} in type {}", typ())))
                     }
                 }
             }
@@ -717,7 +720,7 @@ impl<'s> Exec<'s> {
                     },
                 }
             }
-            _ => Err(fr.error(format!("can't evaluate field {name} in type {typ}"))),
+            _ => Err(fr.error(format!("can't evaluate field {name} in type {}", typ()))),
         }
     }
 

@@ -138,9 +138,14 @@ pub(crate) struct Lexer<'a> {
     pub break_ok: bool,
     /// `continue` is a keyword (no function of that name).
     pub continue_ok: bool,
-    item: Option<Item<'a>>,
     /// The message of the error token, once one was produced.
     error: String,
+}
+
+/// What a state function did: move to another state, or produce a token.
+enum Step<'a> {
+    Next(State),
+    Emit(Item<'a>),
 }
 
 enum State {
@@ -212,7 +217,6 @@ impl<'a> Lexer<'a> {
             inside_action: false,
             break_ok: true,
             continue_ok: true,
-            item: None,
             error: String::new(),
         }
     }
@@ -269,10 +273,8 @@ impl<'a> Lexer<'a> {
         item
     }
 
-    fn emit(&mut self, typ: ItemType) -> Option<State> {
-        let item = self.this_item(typ);
-        self.item = Some(item);
-        None
+    fn emit(&mut self, typ: ItemType) -> Step<'a> {
+        Step::Emit(self.this_item(typ))
     }
 
     fn ignore(&mut self) {
@@ -323,23 +325,22 @@ impl<'a> Lexer<'a> {
         &self.error
     }
 
-    fn errorf(&mut self, msg: String) -> Option<State> {
+    fn errorf(&mut self, msg: String) -> Step<'a> {
         self.error = msg;
-        self.item = Some(Item {
+        let item = Item {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
             line: self.start_line,
-        });
+        };
         self.start = 0;
         self.pos = 0;
         self.input = &self.input[..0];
-        None
+        Step::Emit(item)
     }
 
     /// The next token.
     pub fn next_item(&mut self) -> Item<'a> {
-        self.item = None;
         let mut state = if self.inside_action {
             State::InsideAction
         } else {
@@ -347,20 +348,13 @@ impl<'a> Lexer<'a> {
         };
         loop {
             match self.step(state) {
-                Some(next) => state = next,
-                None => {
-                    return self.item.take().unwrap_or(Item {
-                        typ: ItemType::Eof,
-                        pos: self.pos,
-                        val: "EOF",
-                        line: self.start_line,
-                    });
-                }
+                Step::Next(next) => state = next,
+                Step::Emit(item) => return item,
             }
         }
     }
 
-    fn step(&mut self, state: State) -> Option<State> {
+    fn step(&mut self, state: State) -> Step<'a> {
         match state {
             State::Text => self.lex_text(),
             State::LeftDelim => self.lex_left_delim(),
@@ -384,7 +378,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> Option<State> {
+    fn lex_text(&mut self) -> Step<'a> {
         if let Some(x) = self.left_finder.find(&self.input.as_bytes()[self.pos..]) {
             if x > 0 {
                 self.pos += x;
@@ -399,11 +393,10 @@ impl<'a> Lexer<'a> {
                 self.pos += trim;
                 self.ignore();
                 if !item.val.is_empty() {
-                    self.item = Some(item);
-                    return None;
+                    return Step::Emit(item);
                 }
             }
-            return Some(State::LeftDelim);
+            return Step::Next(State::LeftDelim);
         }
         self.pos = self.input.len();
         if self.pos > self.start {
@@ -433,25 +426,24 @@ impl<'a> Lexer<'a> {
         )
     }
 
-    fn lex_left_delim(&mut self) -> Option<State> {
+    fn lex_left_delim(&mut self) -> Step<'a> {
         self.pos += self.left_delim.len();
         let trim = has_left_trim_marker(&self.input[self.pos..]);
         let after = if trim { TRIM_MARKER_LEN } else { 0 };
         if self.input[self.pos + after..].starts_with(LEFT_COMMENT) {
             self.pos += after;
             self.ignore();
-            return Some(State::Comment);
+            return Step::Next(State::Comment);
         }
         let item = self.this_item(ItemType::LeftDelim);
         self.inside_action = true;
         self.pos += after;
         self.ignore();
         self.paren_depth = 0;
-        self.item = Some(item);
-        None
+        Step::Emit(item)
     }
 
-    fn lex_comment(&mut self) -> Option<State> {
+    fn lex_comment(&mut self) -> Step<'a> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.input[self.pos..].find(RIGHT_COMMENT) else {
             return self.errorf("unclosed comment".into());
@@ -472,10 +464,10 @@ impl<'a> Lexer<'a> {
             self.pos += trim_left_len(&self.input[self.pos..]);
         }
         self.ignore();
-        Some(State::Text)
+        Step::Next(State::Text)
     }
 
-    fn lex_right_delim(&mut self) -> Option<State> {
+    fn lex_right_delim(&mut self) -> Step<'a> {
         let (_, trim) = self.at_right_delim();
         if trim {
             self.pos += TRIM_MARKER_LEN;
@@ -488,15 +480,14 @@ impl<'a> Lexer<'a> {
             self.ignore();
         }
         self.inside_action = false;
-        self.item = Some(item);
-        None
+        Step::Emit(item)
     }
 
-    fn lex_inside_action(&mut self) -> Option<State> {
+    fn lex_inside_action(&mut self) -> Step<'a> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
-                return Some(State::RightDelim);
+                return Step::Next(State::RightDelim);
             }
             return self.errorf("unclosed left paren".into());
         }
@@ -506,7 +497,7 @@ impl<'a> Lexer<'a> {
         match r {
             _ if is_space(r) => {
                 self.backup();
-                Some(State::Space)
+                Step::Next(State::Space)
             }
             '=' => self.emit(ItemType::Assign),
             ':' => {
@@ -516,25 +507,25 @@ impl<'a> Lexer<'a> {
                 self.emit(ItemType::Declare)
             }
             '|' => self.emit(ItemType::Pipe),
-            '"' => Some(State::Quote),
-            '`' => Some(State::RawQuote),
-            '$' => Some(State::Variable),
-            '\'' => Some(State::Char),
+            '"' => Step::Next(State::Quote),
+            '`' => Step::Next(State::RawQuote),
+            '$' => Step::Next(State::Variable),
+            '\'' => Step::Next(State::Char),
             '.' if self
                 .input
                 .as_bytes()
                 .get(self.pos)
                 .is_some_and(|b| !b.is_ascii_digit()) =>
             {
-                Some(State::Field)
+                Step::Next(State::Field)
             }
             '.' | '+' | '-' | '0'..='9' => {
                 self.backup();
-                Some(State::Number)
+                Step::Next(State::Number)
             }
             _ if is_alphanumeric(r) => {
                 self.backup();
-                Some(State::Identifier)
+                Step::Next(State::Identifier)
             }
             '(' => {
                 self.paren_depth += 1;
@@ -558,7 +549,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Option<State> {
+    fn lex_space(&mut self) -> Step<'a> {
         let mut num_spaces = 0;
         while let Some(c) = self.peek() {
             if !is_space(c) {
@@ -571,13 +562,13 @@ impl<'a> Lexer<'a> {
         if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
             self.backup();
             if num_spaces == 1 {
-                return Some(State::RightDelim);
+                return Step::Next(State::RightDelim);
             }
         }
         self.emit(ItemType::Space)
     }
 
-    fn bad_character(&mut self, r: Option<char>) -> Option<State> {
+    fn bad_character(&mut self, r: Option<char>) -> Step<'a> {
         let code = r.map_or(-1, |c| c as i64);
         let msg = format!(
             "bad character {}",
@@ -586,7 +577,7 @@ impl<'a> Lexer<'a> {
         self.errorf(msg)
     }
 
-    fn lex_identifier(&mut self) -> Option<State> {
+    fn lex_identifier(&mut self) -> Step<'a> {
         self.skip_alphanumeric();
         let word = &self.input[self.start..self.pos];
         if !self.at_terminator() {
@@ -604,7 +595,7 @@ impl<'a> Lexer<'a> {
         self.emit(typ)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step<'a> {
         if self.at_terminator() {
             return self.emit(if typ == ItemType::Variable {
                 ItemType::Variable
@@ -629,7 +620,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_quoted(&mut self, quote: char, unterminated: &str) -> Option<State> {
+    fn lex_quoted(&mut self, quote: char, unterminated: &str) -> Step<'a> {
         loop {
             match self.next() {
                 Some('\\') => match self.next() {
@@ -648,7 +639,7 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn lex_raw_quote(&mut self) -> Option<State> {
+    fn lex_raw_quote(&mut self) -> Step<'a> {
         loop {
             match self.next() {
                 None => return self.errorf("unterminated raw quoted string".into()),
@@ -659,7 +650,7 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::RawString)
     }
 
-    fn lex_number(&mut self) -> Option<State> {
+    fn lex_number(&mut self) -> Step<'a> {
         if !self.scan_number() {
             let msg = format!(
                 "bad number syntax: {}",
