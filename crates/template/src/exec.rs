@@ -12,6 +12,7 @@ use crate::node::{Arg, Branch, Command, Node, Pipe, Printer, Tree, Variable};
 use crate::set::{Context, Function, MissingKey, TemplateSet};
 use slipway_value::fmt::{format_value, type_name};
 use slipway_value::{FuncError, Value};
+use smallvec::SmallVec;
 use std::any::Any;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -780,7 +781,8 @@ impl<'s> Exec<'s> {
         args: &'t [Arg],
         fin: Option<Val>,
     ) -> EResult<Val> {
-        let mut argv = Vec::with_capacity(args.len() + 1);
+        // Most calls take a few arguments: keep them on the stack.
+        let mut argv: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len() + 1);
         for a in args {
             argv.push(self.eval_arg_any(fr, dot, a)?.arg());
         }

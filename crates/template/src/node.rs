@@ -85,7 +85,7 @@ pub(crate) struct Pipe {
 #[derive(Debug)]
 pub(crate) struct Variable {
     pub pos: usize,
-    pub ident: Vec<Arc<str>>,
+    pub ident: Arc<[Arc<str>]>,
 }
 
 /// One command of a pipeline: operands separated by spaces.
@@ -110,7 +110,7 @@ pub(crate) struct Number {
 pub(crate) enum Arg {
     Field {
         pos: usize,
-        ident: Vec<Arc<str>>,
+        ident: Arc<[Arc<str>]>,
     },
     Chain {
         pos: usize,
@@ -283,7 +283,7 @@ impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Arg::Field { ident, .. } => {
-                for id in ident {
+                for id in ident.iter() {
                     write!(f, ".{id}")?;
                 }
                 Ok(())

@@ -4,6 +4,8 @@ use crate::error::ParseError;
 use crate::lex::{Item, ItemType, Lexer};
 use crate::node::{Arg, Branch, Command, Node, Number, Pipe, Tree, Variable};
 use crate::strconv;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Go's `maxStackDepth`: how deeply parenthesised pipelines (and, here, control structures)
@@ -45,7 +47,12 @@ struct Parser<'a, 'f> {
     right: Arc<str>,
     trees: Vec<Tree>,
     /// Names seen so far, shared between nodes.
-    names: rustc_hash::FxHashMap<&'a str, Arc<str>>,
+    names: FxHashMap<&'a str, Arc<str>>,
+    /// Field and variable paths (`.Values.image`, `$x.y`) seen so far, shared between nodes.
+    paths: FxHashMap<&'a str, Arc<[Arc<str>]>>,
+    /// The nodes of every list being parsed, innermost list last; a finished list moves out
+    /// in one allocation of its exact size.
+    nodes: Vec<Node>,
     /// Nesting depth reached by the current tree.
     depth: usize,
     max_depth: usize,
@@ -81,7 +88,9 @@ pub(crate) fn parse(
         left: Arc::from(left),
         right: Arc::from(right),
         trees: Vec::new(),
-        names: rustc_hash::FxHashMap::default(),
+        names: FxHashMap::with_capacity_and_hasher(64, Default::default()),
+        paths: FxHashMap::with_capacity_and_hasher(32, Default::default()),
+        nodes: Vec::with_capacity(64),
         depth: 0,
         max_depth: 0,
     };
@@ -111,10 +120,20 @@ impl<'a> Parser<'a, '_> {
         self.names.entry(s).or_insert_with(|| Arc::from(s)).clone()
     }
 
+    /// The names of a dotted path, shared with earlier uses of the same path.
+    fn path(&mut self, path: &'a str) -> Arc<[Arc<str>]> {
+        if let Some(names) = self.paths.get(path) {
+            return names.clone();
+        }
+        let names: Arc<[Arc<str>]> = path.split('.').map(|s| self.intern(s)).collect();
+        self.paths.insert(path, names.clone());
+        names
+    }
+
     fn new_variable(&mut self, pos: usize, ident: &'a str) -> Variable {
         Variable {
             pos,
-            ident: ident.split('.').map(|s| self.intern(s)).collect(),
+            ident: self.path(ident),
         }
     }
 
@@ -271,7 +290,13 @@ impl<'a> Parser<'a, '_> {
 
     /// Go's `Tree.parse`: the top level, including `{{define}}`.
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
-        let mut root = Vec::new();
+        let start = self.nodes.len();
+        let res = self.parse_top_nodes();
+        let root = self.nodes.drain(start..).collect();
+        res.map(|()| root)
+    }
+
+    fn parse_top_nodes(&mut self) -> PResult<()> {
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -295,10 +320,10 @@ impl<'a> Parser<'a, '_> {
                 Parsed1::Else(_) => {
                     return Err(self.error(format!("unexpected {}", self.else_str())));
                 }
-                Parsed1::Node(n) => root.push(n),
+                Parsed1::Node(n) => self.nodes.push(n),
             }
         }
-        Ok(root)
+        Ok(())
     }
 
     fn end_str(&self) -> String {
@@ -316,6 +341,7 @@ impl<'a> Parser<'a, '_> {
             return Err(self.unexpected(&name, context));
         }
         let tname = strconv::unquote(name.val).map_err(|e| self.error(e.into()))?;
+        let tname: &str = &tname;
         self.expect(ItemType::RightDelim, context)?;
         let (list, end) = self.item_list()?;
         if !matches!(end, Parsed1::End) {
@@ -334,12 +360,18 @@ impl<'a> Parser<'a, '_> {
 
     /// Go's `itemList`: nodes up to `{{end}}` or `{{else}}` (returned separately).
     fn item_list(&mut self) -> PResult<(Vec<Node>, Parsed1)> {
-        let mut list = Vec::new();
+        let start = self.nodes.len();
+        let end = self.item_list_nodes();
+        let list = self.nodes.drain(start..).collect();
+        end.map(|end| (list, end))
+    }
+
+    fn item_list_nodes(&mut self) -> PResult<Parsed1> {
         while self.peek_non_space().typ != ItemType::Eof {
             let n = self.text_or_action()?;
             match n {
-                Parsed1::End | Parsed1::Else(_) => return Ok((list, n)),
-                Parsed1::Node(n) => list.push(n),
+                Parsed1::End | Parsed1::Else(_) => return Ok(n),
+                Parsed1::Node(n) => self.nodes.push(n),
             }
         }
         Err(self.error("unexpected EOF".into()))
@@ -623,9 +655,9 @@ impl<'a> Parser<'a, '_> {
 
     fn parse_template_name(&self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => {
-                strconv::unquote(token.val).map_err(|e| self.error(e.into()))
-            }
+            ItemType::String | ItemType::RawString => strconv::unquote(token.val)
+                .map(Cow::into_owned)
+                .map_err(|e| self.error(e.into())),
             _ => Err(self.unexpected(token, context)),
         }
     }
@@ -671,22 +703,14 @@ impl<'a> Parser<'a, '_> {
             fields.push(self.intern(&name[1..]));
         }
         Ok(Some(match node {
-            Arg::Field { ident, .. } => {
-                let mut ident = ident;
-                ident.extend(fields);
-                Arg::Field {
-                    pos: chain_pos,
-                    ident,
-                }
-            }
-            Arg::Variable(v) => {
-                let mut ident = v.ident;
-                ident.extend(fields);
-                Arg::Variable(Variable {
-                    pos: chain_pos,
-                    ident,
-                })
-            }
+            Arg::Field { ident, .. } => Arg::Field {
+                pos: chain_pos,
+                ident: ident.iter().cloned().chain(fields).collect(),
+            },
+            Arg::Variable(v) => Arg::Variable(Variable {
+                pos: chain_pos,
+                ident: v.ident.iter().cloned().chain(fields).collect(),
+            }),
             Arg::Bool { .. }
             | Arg::String { .. }
             | Arg::Number { .. }
@@ -741,7 +765,7 @@ impl<'a> Parser<'a, '_> {
                 pos,
                 ident: {
                     let name = self.token_text(&token);
-                    name[1..].split('.').map(|s| self.intern(s)).collect()
+                    self.path(&name[1..])
                 },
             },
             ItemType::Bool => Arg::Bool {
@@ -749,7 +773,9 @@ impl<'a> Parser<'a, '_> {
                 val: token.val == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let num = new_number(token.val, token.typ).map_err(|e| self.error(e))?;
+                let text = self.token_text(&token);
+                let text = self.intern(text);
+                let num = new_number(text, token.typ).map_err(|e| self.error(e))?;
                 Arg::Number { pos, num }
             }
             ItemType::LeftParen => {
@@ -761,14 +787,15 @@ impl<'a> Parser<'a, '_> {
                 Arg::Pipe(Box::new(res?))
             }
             ItemType::String | ItemType::RawString => {
-                let s = strconv::unquote(token.val).map_err(|e| self.error(e.into()))?;
+                let quoted = self.token_text(&token);
+                let text = match strconv::unquote(quoted).map_err(|e| self.error(e.into()))? {
+                    Cow::Borrowed(text) => self.intern(text),
+                    Cow::Owned(text) => Arc::from(text),
+                };
                 Arg::String {
                     pos,
-                    quoted: {
-                        let quoted = self.token_text(&token);
-                        self.intern(quoted)
-                    },
-                    text: Arc::from(s),
+                    quoted: self.intern(quoted),
+                    text,
                 }
             }
             _ => {
@@ -787,9 +814,10 @@ enum Parsed1 {
 }
 
 /// Go's `newNumber`: every type that can represent the literal.
-fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
+fn new_number(literal: Arc<str>, typ: ItemType) -> Result<Number, String> {
+    let text: &str = &literal;
     let mut n = Number {
-        text: Arc::from(text),
+        text: literal.clone(),
         int: None,
         is_uint: false,
         float: None,

@@ -1,6 +1,8 @@
 //! Go's `strconv` pieces the parser needs: `Unquote`, `UnquoteChar` and number parsing with
 //! Go's literal syntax (base prefixes, underscores, hex floats).
 
+use std::borrow::Cow;
+
 /// Go's `strconv.ErrSyntax` text.
 pub(crate) const INVALID_SYNTAX: &str = "invalid syntax";
 
@@ -70,8 +72,9 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(char, &str), &'stati
     Ok((c, rest))
 }
 
-/// Go's `strconv.Unquote` for `"..."` and `` `...` `` literals.
-pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
+/// Go's `strconv.Unquote` for `"..."` and `` `...` `` literals (borrowing `s` when nothing is
+/// unescaped).
+pub(crate) fn unquote(s: &str) -> Result<Cow<'_, str>, &'static str> {
     let bytes = s.as_bytes();
     if bytes.len() < 2 {
         return Err(INVALID_SYNTAX);
@@ -86,14 +89,17 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
             if body.contains('`') {
                 return Err(INVALID_SYNTAX);
             }
-            Ok(body.replace('\r', ""))
+            if body.contains('\r') {
+                return Ok(Cow::Owned(body.replace('\r', "")));
+            }
+            Ok(Cow::Borrowed(body))
         }
         b'"' => {
             if body.contains('\n') {
                 return Err(INVALID_SYNTAX);
             }
             if !body.contains(['\\', '"']) {
-                return Ok(body.to_owned());
+                return Ok(Cow::Borrowed(body));
             }
             let mut out = String::with_capacity(body.len());
             let mut rest = body;
@@ -102,7 +108,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
                 out.push(c);
                 rest = tail;
             }
-            Ok(out)
+            Ok(Cow::Owned(out))
         }
         _ => Err(INVALID_SYNTAX),
     }
@@ -143,12 +149,12 @@ fn underscore_ok(s: &str) -> bool {
 }
 
 /// Splits an integer literal into (negative, radix, digits) per Go's base-0 rules.
-fn int_parts(s: &str) -> Option<(bool, u32, String)> {
+fn int_parts(s: &str) -> Option<(bool, u32, Cow<'_, str>)> {
     if !s.is_empty()
         && s.bytes().all(|b| b.is_ascii_digit())
         && (s.len() == 1 || !s.starts_with('0'))
     {
-        return Some((false, 10, s.to_owned()));
+        return Some((false, 10, Cow::Borrowed(s)));
     }
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
@@ -177,7 +183,7 @@ fn int_parts(s: &str) -> Option<(bool, u32, String)> {
     if digits.is_empty() {
         return None;
     }
-    Some((neg, radix, digits))
+    Some((neg, radix, Cow::Owned(digits)))
 }
 
 /// Go's `strconv.ParseUint(s, 0, 64)`.
