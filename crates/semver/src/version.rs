@@ -3,19 +3,83 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::LazyLock;
-
-use regex_lite::Regex;
 
 use crate::Error;
 
-/// Masterminds' `looseSemVerRegex`, anchored: what `NewVersion` accepts.
-static LOOSE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
-    )
-    .expect("valid version regex")
-});
+/// The pieces of a version as Masterminds' `looseSemVerRegex` captures them (anchored: what
+/// `NewVersion` accepts): `v?MAJOR(.MINOR)?(.PATCH)?(-PRE)?(+META)?`, where PRE and META are
+/// dot-separated runs of `[0-9A-Za-z-]`. Each optional part starts with its own character, so
+/// matching left to right without backtracking accepts exactly what the pattern accepts.
+struct LooseParts<'a> {
+    major: &'a str,
+    minor: Option<&'a str>,
+    patch: Option<&'a str>,
+    pre: &'a str,
+    metadata: &'a str,
+}
+
+impl<'a> LooseParts<'a> {
+    fn split(s: &'a str) -> Option<Self> {
+        let mut rest = s.strip_prefix('v').unwrap_or(s);
+        let major = take_while_nonempty(&mut rest, |b| b.is_ascii_digit())?;
+        let minor = take_dotted_number(&mut rest);
+        let patch = minor.and_then(|_| take_dotted_number(&mut rest));
+        let pre = match rest.strip_prefix('-') {
+            Some(r) => {
+                rest = r;
+                take_identifiers(&mut rest)?
+            }
+            None => "",
+        };
+        let metadata = match rest.strip_prefix('+') {
+            Some(r) => {
+                rest = r;
+                take_identifiers(&mut rest)?
+            }
+            None => "",
+        };
+        rest.is_empty().then_some(LooseParts {
+            major,
+            minor,
+            patch,
+            pre,
+            metadata,
+        })
+    }
+}
+
+/// Takes the longest non-empty prefix of `rest` whose bytes satisfy `ok`.
+fn take_while_nonempty<'a>(rest: &mut &'a str, ok: impl Fn(u8) -> bool) -> Option<&'a str> {
+    let n = rest.bytes().take_while(|&b| ok(b)).count();
+    if n == 0 {
+        return None;
+    }
+    let (taken, tail) = rest.split_at(n);
+    *rest = tail;
+    Some(taken)
+}
+
+/// Takes `.DIGITS` and returns the digits, or leaves `rest` alone.
+fn take_dotted_number<'a>(rest: &mut &'a str) -> Option<&'a str> {
+    let mut tail = rest.strip_prefix('.')?;
+    let digits = take_while_nonempty(&mut tail, |b| b.is_ascii_digit())?;
+    *rest = tail;
+    Some(digits)
+}
+
+/// Takes `IDENT(.IDENT)*` with identifiers of `[0-9A-Za-z-]`.
+fn take_identifiers<'a>(rest: &mut &'a str) -> Option<&'a str> {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+    let start = *rest;
+    take_while_nonempty(rest, is_ident)?;
+    while let Some(mut tail) = rest.strip_prefix('.') {
+        if take_while_nonempty(&mut tail, is_ident).is_none() {
+            break;
+        }
+        *rest = tail;
+    }
+    Some(&start[..start.len() - rest.len()])
+}
 
 const ALLOWED_IDENT: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
 
@@ -37,18 +101,13 @@ impl Version {
     /// Parses `s` leniently, as `semver.NewVersion` (with its default coercion): a leading `v`,
     /// missing minor or patch (`1`, `1.2` mean `1.0.0`, `1.2.0`) and leading zeros are accepted.
     pub fn parse(s: &str) -> Result<Version, Error> {
-        let m = LOOSE_VERSION.captures(s).ok_or(Error::InvalidSemVer)?;
-        let segment = |i: usize| -> Result<u64, Error> {
-            match m.get(i) {
-                None => Ok(0),
-                Some(g) => parse_u64(g.as_str().trim_start_matches('.'), true),
-            }
-        };
-        let major = segment(1)?;
-        let minor = segment(2)?;
-        let patch = segment(3)?;
-        let pre = m.get(5).map_or("", |g| g.as_str()).to_owned();
-        let metadata = m.get(8).map_or("", |g| g.as_str()).to_owned();
+        let parts = LooseParts::split(s).ok_or(Error::InvalidSemVer)?;
+        let segment = |digits: Option<&str>| digits.map_or(Ok(0), |d| parse_u64(d, true));
+        let major = segment(Some(parts.major))?;
+        let minor = segment(parts.minor)?;
+        let patch = segment(parts.patch)?;
+        let pre = parts.pre.to_owned();
+        let metadata = parts.metadata.to_owned();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -326,6 +385,57 @@ mod tests {
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()
+    }
+
+    /// Every string of up to six characters over the pattern's interesting alphabet splits
+    /// exactly as Masterminds' `looseSemVerRegex` captures it.
+    #[test]
+    fn loose_parts_agree_with_mastermindss_pattern() {
+        let pattern = regex_lite::Regex::new(
+            r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+        )
+        .unwrap();
+        let alphabet = ['v', '0', '7', '.', '-', '+', 'a', '_'];
+        let mut word = Vec::new();
+        let mut checked = 0;
+        loop {
+            let s: String = word.iter().map(|&i| alphabet[i]).collect();
+            let ours =
+                LooseParts::split(&s).map(|p| (p.major, p.minor, p.patch, p.pre, p.metadata));
+            let theirs = pattern.captures(&s).map(|m| {
+                let group = |i: usize| m.get(i).map(|g| g.as_str());
+                (
+                    group(1).unwrap_or(""),
+                    group(2).map(|g| &g[1..]),
+                    group(3).map(|g| &g[1..]),
+                    group(5).unwrap_or(""),
+                    group(8).unwrap_or(""),
+                )
+            });
+            assert_eq!(ours, theirs, "{s:?}");
+            checked += 1;
+            // Next word in length-then-lexicographic order.
+            let mut i = word.len();
+            loop {
+                if i == 0 {
+                    word.insert(0, 0);
+                    break;
+                }
+                i -= 1;
+                word[i] += 1;
+                if word[i] < alphabet.len() {
+                    break;
+                }
+                word[i] = 0;
+            }
+            if word.len() > 6 {
+                break;
+            }
+        }
+        assert_eq!(
+            checked,
+            (0..=6).map(|n| alphabet.len().pow(n)).sum::<usize>()
+        );
     }
 
     #[test]
