@@ -177,6 +177,16 @@ fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// Whether `hay` starts with `prefix`; the usual two-byte delimiters are compared inline (a
+/// slice comparison of unknown length is a library call, made for every token here).
+#[inline]
+fn has_prefix(hay: &[u8], prefix: &[u8]) -> bool {
+    match *prefix {
+        [a, b] => hay.len() >= 2 && hay[0] == a && hay[1] == b,
+        _ => hay.starts_with(prefix),
+    }
+}
+
 /// How many lines `s` ends (the lexer's line count only moves over `\n`).
 fn count_newlines(s: &str) -> usize {
     memchr::memchr_iter(b'\n', s.as_bytes()).count()
@@ -371,9 +381,9 @@ impl<'a> Lexer<'a> {
                     self.lex_field_or_variable(ItemType::Variable)
                 }
             }
-            State::Char => self.lex_quoted('\'', "unterminated character constant"),
+            State::Char => self.lex_quoted(b'\'', "unterminated character constant"),
             State::Number => self.lex_number(),
-            State::Quote => self.lex_quoted('"', "unterminated quoted string"),
+            State::Quote => self.lex_quoted(b'"', "unterminated quoted string"),
             State::RawQuote => self.lex_raw_quote(),
         }
     }
@@ -416,14 +426,11 @@ impl<'a> Lexer<'a> {
         if rest.len() >= TRIM_MARKER_LEN + delim.len()
             && is_space(rest[0] as char)
             && rest[1] == b'-'
-            && &rest[TRIM_MARKER_LEN..TRIM_MARKER_LEN + delim.len()] == delim
+            && has_prefix(&rest[TRIM_MARKER_LEN..], delim)
         {
             return (true, true);
         }
-        (
-            rest.len() >= delim.len() && &rest[..delim.len()] == delim,
-            false,
-        )
+        (has_prefix(rest, delim), false)
     }
 
     fn lex_left_delim(&mut self) -> Step<'a> {
@@ -550,16 +557,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_space(&mut self) -> Step<'a> {
-        let mut num_spaces = 0;
-        while let Some(c) = self.peek() {
-            if !is_space(c) {
+        let bytes = self.input.as_bytes();
+        let first = self.pos;
+        while let Some(&b) = bytes.get(self.pos) {
+            if !is_space(b as char) {
                 break;
             }
-            self.next();
-            num_spaces += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            self.pos += 1;
         }
+        // Go peeked past the last space: at the end of input that sets the EOF flag.
+        self.at_eof |= self.pos == bytes.len();
+        let num_spaces = self.pos - first;
         let rest = &self.input[self.pos - 1..];
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+        if has_right_trim_marker(rest)
+            && has_prefix(
+                &rest.as_bytes()[TRIM_MARKER_LEN..],
+                self.right_delim.as_bytes(),
+            )
+        {
             self.backup();
             if num_spaces == 1 {
                 return Step::Next(State::RightDelim);
@@ -612,27 +630,40 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_terminator(&mut self) -> bool {
-        match self.peek() {
-            None => true,
-            Some(r) if is_space(r) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => self.input[self.pos..].starts_with(self.right_delim),
+        match self.input.as_bytes().get(self.pos) {
+            None => {
+                // Go's peek at the end of input sets the EOF flag.
+                self.at_eof = true;
+                true
+            }
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(_) => has_prefix(
+                &self.input.as_bytes()[self.pos..],
+                self.right_delim.as_bytes(),
+            ),
         }
     }
 
-    fn lex_quoted(&mut self, quote: char, unterminated: &str) -> Step<'a> {
+    fn lex_quoted(&mut self, quote: u8, unterminated: &str) -> Step<'a> {
+        // Scanned by bytes: the quote, backslash and newline are ASCII, so they never occur
+        // inside a multi-byte character.
+        let bytes = self.input.as_bytes();
         loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some(r) if r != '\n' => {}
-                    _ => return self.errorf(unterminated.into()),
+            match bytes.get(self.pos) {
+                None | Some(b'\n') => return self.errorf(unterminated.into()),
+                Some(b'\\') => match bytes.get(self.pos + 1) {
+                    None | Some(b'\n') => return self.errorf(unterminated.into()),
+                    Some(_) => self.pos += 2,
                 },
-                None | Some('\n') => return self.errorf(unterminated.into()),
-                Some(c) if c == quote => break,
-                Some(_) => {}
+                Some(&b) => {
+                    self.pos += 1;
+                    if b == quote {
+                        break;
+                    }
+                }
             }
         }
-        self.emit(if quote == '"' {
+        self.emit(if quote == b'"' {
             ItemType::String
         } else {
             ItemType::CharConstant
@@ -640,13 +671,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> Step<'a> {
-        loop {
-            match self.next() {
-                None => return self.errorf("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
+        let rest = &self.input.as_bytes()[self.pos..];
+        let Some(end) = memchr::memchr(b'`', rest) else {
+            return self.errorf("unterminated raw quoted string".into());
+        };
+        self.line += count_newlines(&self.input[self.pos..self.pos + end]);
+        self.pos += end + 1;
         self.emit(ItemType::RawString)
     }
 
