@@ -8,14 +8,13 @@
 
 use crate::builtins::{self, Builtin};
 use crate::error::{ExecError, ExecErrorKind, Location, TemplateError};
-use crate::node::{Arg, Branch, Command, Node, Pipe, Printer, Tree, Variable};
+use crate::node::{Arg, Branch, Command, Node, Pipe, Printer, Shown, Tree, Variable, shown};
 use crate::set::{Context, Function, MissingKey, TemplateSet};
 use slipway_value::fmt::{format_value, type_name};
 use slipway_value::{FuncError, Value};
 use smallvec::SmallVec;
 use std::any::Any;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 const RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
@@ -117,6 +116,20 @@ pub(crate) fn execute(
 }
 
 impl<'t> Frame<'t> {
+    /// The text of the executing tree, which the nodes' spans point into.
+    fn src(&self) -> &'t str {
+        let tree: &'t Tree = self.tree;
+        &tree.text
+    }
+
+    /// Go's `String()` of a node of the executing tree.
+    fn show<T>(&self, node: &T) -> String
+    where
+        for<'a> Shown<'a, T>: std::fmt::Display,
+    {
+        shown(self.src(), node).to_string()
+    }
+
     fn error(&self, message: String) -> ExecError {
         let location = self.location();
         ExecError {
@@ -142,10 +155,10 @@ impl<'t> Frame<'t> {
                 .node(&mut s, n);
                 (node_pos(n), s)
             }
-            At::Pipe(p) => (p.pos, p.to_string()),
-            At::Arg(a) => (a.pos(), a.to_string()),
-            At::Var(v) => (v.pos, v.to_string()),
-            At::Cmd(c) => (c.pos, c.to_string()),
+            At::Pipe(p) => (p.pos, self.show(p)),
+            At::Arg(a) => (a.pos(), self.show(a)),
+            At::Var(v) => (v.pos, self.show(v)),
+            At::Cmd(c) => (c.pos, self.show(c)),
         };
         let text = &self.tree.text[..pos.min(self.tree.text.len())];
         let (line, column) = match text.rfind('\n') {
@@ -397,9 +410,9 @@ impl<'s> Exec<'s> {
         if !decl.is_empty() {
             if r.pipe.is_assign {
                 if decl.len() > 1 {
-                    fr.set_var(&decl[0].ident[0], index.clone())?;
+                    fr.set_var(decl[0].name(fr.src()), index.clone())?;
                 } else {
-                    fr.set_var(&decl[0].ident[0], elem.clone())?;
+                    fr.set_var(decl[0].name(fr.src()), elem.clone())?;
                 }
             } else {
                 fr.set_top_var(1, elem.clone());
@@ -407,7 +420,7 @@ impl<'s> Exec<'s> {
         }
         if decl.len() > 1 {
             if r.pipe.is_assign {
-                fr.set_var(&decl[1].ident[0], elem.clone())?;
+                fr.set_var(decl[1].name(fr.src()), elem.clone())?;
             } else {
                 fr.set_top_var(2, index);
             }
@@ -468,9 +481,9 @@ impl<'s> Exec<'s> {
         let value = value.unwrap_or_default();
         for var in &pipe.decl {
             if pipe.is_assign {
-                fr.set_var(&var.ident[0], value.clone())?;
+                fr.set_var(var.name(fr.src()), value.clone())?;
             } else {
-                fr.vars.push((&var.ident[0], value.clone()));
+                fr.vars.push((var.name(fr.src()), value.clone()));
             }
         }
         Ok(value)
@@ -478,7 +491,10 @@ impl<'s> Exec<'s> {
 
     fn not_a_function(&self, fr: &Frame<'_>, args: &[Arg], fin: &Option<Val>) -> EResult<()> {
         if args.len() > 1 || fin.is_some() {
-            return Err(fr.error(format!("can't give argument to non-function {}", args[0])));
+            return Err(fr.error(format!(
+                "can't give argument to non-function {}",
+                fr.show(&args[0])
+            )));
         }
         Ok(())
     }
@@ -492,20 +508,22 @@ impl<'s> Exec<'s> {
     ) -> EResult<Val> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { ident, .. } => {
+            Arg::Field { path, .. } => {
                 fr.at = At::Arg(first);
+                let path = path.of(fr.src());
                 return self.eval_field_chain(
                     fr,
                     dot,
                     dot.clone(),
-                    first,
-                    ident,
+                    At::Arg(first),
+                    path,
                     Args::Cmd(&cmd.args),
                     fin,
                 );
             }
             Arg::Chain { .. } => return self.eval_chain(fr, dot, first, Args::Cmd(&cmd.args), fin),
             Arg::Identifier { name, .. } => {
+                let name = name.of(fr.src());
                 return self.eval_function(fr, dot, first, name, &cmd.args[1..], fin, At::Cmd(cmd));
             }
             Arg::Pipe(p) => {
@@ -525,7 +543,7 @@ impl<'s> Exec<'s> {
             Arg::Nil { .. } => Err(fr.error("nil is not a command".into())),
             Arg::Number { .. } => self.ideal_constant(fr, first),
             Arg::String { text, .. } => Ok(Val::of(Value::String(text.clone()))),
-            _ => Err(fr.error(format!("can't evaluate command {}", first))),
+            _ => Err(fr.error(format!("can't evaluate command {}", fr.show(first)))),
         }
     }
 
@@ -537,7 +555,7 @@ impl<'s> Exec<'s> {
         if let Some((re, im)) = num.complex {
             return Ok(Val::of(builtins::complex_value(re, im)));
         }
-        let t = &*num.text;
+        let t = num.text.of(fr.src());
         let is_hex_int = t.len() > 2
             && t.starts_with('0')
             && matches!(&t[1..2], "x" | "X")
@@ -572,18 +590,23 @@ impl<'s> Exec<'s> {
             return Ok(Val::default());
         };
         if let Arg::Nil { .. } = **node {
-            return Err(fr.error(format!("indirection through explicit nil in {chain}")));
+            return Err(fr.error(format!(
+                "indirection through explicit nil in {}",
+                fr.show(chain)
+            )));
         }
         let receiver = match &**node {
             Arg::Pipe(p) => {
                 stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_pipeline(fr, dot, p))?
             }
             Arg::Identifier { name, .. } => {
+                let name = name.of(fr.src());
                 self.eval_function(fr, dot, node, name, &[], None, At::Arg(node))?
             }
             other => self.eval_arg_any(fr, dot, other)?,
         };
-        self.eval_field_chain(fr, dot, receiver, chain, fields, args, fin)
+        let fields = fields.of(fr.src());
+        self.eval_field_chain(fr, dot, receiver, At::Arg(chain), fields, args, fin)
     }
 
     fn eval_variable<'t>(
@@ -595,49 +618,37 @@ impl<'s> Exec<'s> {
         fin: Option<Val>,
     ) -> EResult<Val> {
         fr.at = At::Var(var);
-        let value = fr.var_value(&var.ident[0])?;
-        if var.ident.len() == 1 {
+        let value = fr.var_value(var.name(fr.src()))?;
+        let Some(fields) = var.fields(fr.src()) else {
             if let Args::Cmd(a) = args {
                 self.not_a_function(fr, a, &fin)?;
             }
             return Ok(value);
-        }
-        self.eval_field_chain_var(fr, dot, value, var, args, fin)
+        };
+        self.eval_field_chain(fr, dot, value, At::Var(var), fields, args, fin)
     }
 
-    fn eval_field_chain_var<'t>(
-        &mut self,
-        fr: &mut Frame<'t>,
-        dot: &Val,
-        mut receiver: Val,
-        var: &'t Variable,
-        args: Args<'t>,
-        fin: Option<Val>,
-    ) -> EResult<Val> {
-        let ident = &var.ident[1..];
-        let n = ident.len();
-        for name in &ident[..n - 1] {
-            receiver = self.eval_field(fr, dot, name, At::Var(var), Args::None, None, receiver)?;
-        }
-        self.eval_field(fr, dot, &ident[n - 1], At::Var(var), args, fin, receiver)
-    }
-
+    /// Go's `evalFieldChain`: the dotted field names of `path` on `receiver`, the last one
+    /// with the command's arguments; errors point at `node`.
     #[allow(clippy::too_many_arguments)]
     fn eval_field_chain<'t>(
         &mut self,
         fr: &mut Frame<'t>,
         dot: &Val,
         mut receiver: Val,
-        node: &'t Arg,
-        ident: &[Arc<str>],
+        node: At<'t>,
+        path: &str,
         args: Args<'t>,
         fin: Option<Val>,
     ) -> EResult<Val> {
-        let n = ident.len();
-        for name in &ident[..n - 1] {
-            receiver = self.eval_field(fr, dot, name, At::Arg(node), Args::None, None, receiver)?;
+        let (init, last) = match path.rsplit_once('.') {
+            Some((init, last)) => (Some(init), last),
+            None => (None, path),
+        };
+        for name in init.into_iter().flat_map(|init| init.split('.')) {
+            receiver = self.eval_field(fr, dot, name, node, Args::None, None, receiver)?;
         }
-        self.eval_field(fr, dot, &ident[n - 1], At::Arg(node), args, fin, receiver)
+        self.eval_field(fr, dot, last, node, args, fin, receiver)
     }
 
     /// Go's `evalField`: `.Name` of `receiver`, possibly a method call with arguments.
@@ -825,14 +836,16 @@ impl<'s> Exec<'s> {
         match arg {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Ok(Val::of(Value::Nil)),
-            Arg::Field { ident, .. } => {
-                self.eval_field_chain(fr, dot, dot.clone(), arg, ident, Args::Single, None)
+            Arg::Field { path, .. } => {
+                let path = path.of(fr.src());
+                self.eval_field_chain(fr, dot, dot.clone(), At::Arg(arg), path, Args::Single, None)
             }
             Arg::Variable(v) => self.eval_variable(fr, dot, v, Args::None, None),
             Arg::Pipe(p) => {
                 stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_pipeline(fr, dot, p))
             }
             Arg::Identifier { name, .. } => {
+                let name = name.of(fr.src());
                 self.eval_function(fr, dot, arg, name, &[], None, At::Arg(arg))
             }
             Arg::Chain { .. } => self.eval_chain(fr, dot, arg, Args::None, None),
@@ -882,7 +895,7 @@ impl<'s> Exec<'s> {
         }
         let callee = if b == Builtin::Call {
             Some(match args.first() {
-                Some(a) => a.to_string(),
+                Some(a) => fr.show(a),
                 None => fin.as_ref().map(reflect_value_string).unwrap_or_default(),
             })
         } else {
@@ -927,7 +940,7 @@ impl<'s> Exec<'s> {
             Arg::String { text, .. } => Ok(Val::of(Value::String(text.clone()))),
             Arg::Nil { .. } => Err(fr.error("cannot assign nil to string".into())),
             Arg::Bool { .. } | Arg::Number { .. } => {
-                Err(fr.error(format!("expected string; found {arg}")))
+                Err(fr.error(format!("expected string; found {}", fr.show(arg))))
             }
             _ => {
                 let v = self.eval_arg_any(fr, dot, arg)?;

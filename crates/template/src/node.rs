@@ -81,11 +81,40 @@ pub(crate) struct Pipe {
     pub cmds: Vec<Command>,
 }
 
+/// A byte range of the tree's text: names, paths and literals stay in the text they were
+/// parsed from instead of being copied out of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// The spanned part of `text` (the tree's text).
+    pub fn of(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
+}
+
 /// A `$name` (possibly with fields) node.
 #[derive(Debug)]
 pub(crate) struct Variable {
     pub pos: usize,
-    pub ident: Arc<[Arc<str>]>,
+    /// The whole reference: `$x` or `$x.a.b`.
+    pub path: Span,
+}
+
+impl Variable {
+    /// The variable's name (`$x`).
+    pub fn name<'t>(&self, text: &'t str) -> &'t str {
+        let path = self.path.of(text);
+        path.split_once('.').map_or(path, |(name, _)| name)
+    }
+
+    /// The fields after the name (`a.b`), if any.
+    pub fn fields<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.path.of(text).split_once('.').map(|(_, fields)| fields)
+    }
 }
 
 /// One command of a pipeline: operands separated by spaces.
@@ -98,7 +127,7 @@ pub(crate) struct Command {
 /// A number literal with every Go type that can represent it.
 #[derive(Debug, Clone)]
 pub(crate) struct Number {
-    pub text: Arc<str>,
+    pub text: Span,
     pub int: Option<i64>,
     pub is_uint: bool,
     pub float: Option<f64>,
@@ -110,16 +139,18 @@ pub(crate) struct Number {
 pub(crate) enum Arg {
     Field {
         pos: usize,
-        ident: Arc<[Arc<str>]>,
+        /// The field names after the leading dot: `a.b` for `.a.b`.
+        path: Span,
     },
     Chain {
         pos: usize,
         node: Box<Arg>,
-        fields: Vec<Arc<str>>,
+        /// The field names after the node's first dot: `a.b` for `(x).a.b`.
+        fields: Span,
     },
     Identifier {
         pos: usize,
-        name: Arc<str>,
+        name: Span,
     },
     Variable(Variable),
     Dot {
@@ -138,7 +169,7 @@ pub(crate) enum Arg {
     },
     String {
         pos: usize,
-        quoted: Arc<str>,
+        quoted: Span,
         text: Arc<str>,
     },
     Pipe(Box<Pipe>),
@@ -191,7 +222,7 @@ impl Printer<'_> {
             }
             Node::Action { pipe, .. } => {
                 out.push_str(self.left);
-                let _ = write!(out, "{pipe}");
+                let _ = write!(out, "{}", shown(self.text, pipe));
                 out.push_str(self.right);
             }
             Node::If(b) => self.branch(out, "if", b),
@@ -202,7 +233,7 @@ impl Printer<'_> {
                 out.push_str("template ");
                 out.push_str(&slipway_value::fmt::quote(name));
                 if let Some(p) = pipe {
-                    let _ = write!(out, " {p}");
+                    let _ = write!(out, " {}", shown(self.text, p));
                 }
                 out.push_str(self.right);
             }
@@ -220,7 +251,8 @@ impl Printer<'_> {
     }
 
     fn branch(&self, out: &mut String, name: &str, b: &Branch) {
-        let _ = write!(out, "{}{name} {}{}", self.left, b.pipe, self.right);
+        let pipe = shown(self.text, &b.pipe);
+        let _ = write!(out, "{}{name} {pipe}{}", self.left, self.right);
         self.list(out, &b.list);
         if let Some(else_list) = &b.else_list {
             let _ = write!(out, "{}else{}", self.left, self.right);
@@ -230,83 +262,82 @@ impl Printer<'_> {
     }
 }
 
-impl fmt::Display for Pipe {
+/// A node together with the text its spans point into: prints as Go's `String()` of the node.
+pub(crate) struct Shown<'a, T> {
+    text: &'a str,
+    node: &'a T,
+}
+
+/// `node` printable with `text`, the text of the tree it belongs to.
+pub(crate) fn shown<'a, T>(text: &'a str, node: &'a T) -> Shown<'a, T> {
+    Shown { text, node }
+}
+
+impl fmt::Display for Shown<'_, Pipe> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.decl.is_empty() {
-            for (i, v) in self.decl.iter().enumerate() {
+        let pipe = self.node;
+        if !pipe.decl.is_empty() {
+            for (i, v) in pipe.decl.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                write!(f, "{v}")?;
+                f.write_str(v.path.of(self.text))?;
             }
-            f.write_str(if self.is_assign { " = " } else { " := " })?;
+            f.write_str(if pipe.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in self.cmds.iter().enumerate() {
+        for (i, c) in pipe.cmds.iter().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }
-            write!(f, "{c}")?;
+            write!(f, "{}", shown(self.text, c))?;
         }
         Ok(())
     }
 }
 
-impl fmt::Display for Command {
+impl fmt::Display for Shown<'_, Command> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, arg) in self.args.iter().enumerate() {
+        for (i, arg) in self.node.args.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
             }
             if let Arg::Pipe(p) = arg {
-                write!(f, "({p})")?;
+                write!(f, "({})", shown(self.text, &**p))?;
             } else {
-                write!(f, "{arg}")?;
+                write!(f, "{}", shown(self.text, arg))?;
             }
         }
         Ok(())
     }
 }
 
-impl fmt::Display for Variable {
+impl fmt::Display for Shown<'_, Variable> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, id) in self.ident.iter().enumerate() {
-            if i > 0 {
-                f.write_str(".")?;
-            }
-            f.write_str(id)?;
-        }
-        Ok(())
+        f.write_str(self.node.path.of(self.text))
     }
 }
 
-impl fmt::Display for Arg {
+impl fmt::Display for Shown<'_, Arg> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Arg::Field { ident, .. } => {
-                for id in ident.iter() {
-                    write!(f, ".{id}")?;
-                }
-                Ok(())
-            }
+        let text = self.text;
+        match self.node {
+            Arg::Field { path, .. } => write!(f, ".{}", path.of(text)),
             Arg::Chain { node, fields, .. } => {
                 if let Arg::Pipe(p) = &**node {
-                    write!(f, "({p})")?;
+                    write!(f, "({})", shown(text, &**p))?;
                 } else {
-                    write!(f, "{node}")?;
+                    write!(f, "{}", shown(text, &**node))?;
                 }
-                for field in fields {
-                    write!(f, ".{field}")?;
-                }
-                Ok(())
+                write!(f, ".{}", fields.of(text))
             }
-            Arg::Identifier { name, .. } => f.write_str(name),
-            Arg::Variable(v) => write!(f, "{v}"),
+            Arg::Identifier { name, .. } => f.write_str(name.of(text)),
+            Arg::Variable(v) => f.write_str(v.path.of(text)),
             Arg::Dot { .. } => f.write_str("."),
             Arg::Nil { .. } => f.write_str("nil"),
             Arg::Bool { val, .. } => f.write_str(if *val { "true" } else { "false" }),
-            Arg::Number { num, .. } => f.write_str(&num.text),
-            Arg::String { quoted, .. } => f.write_str(quoted),
-            Arg::Pipe(p) => write!(f, "{p}"),
+            Arg::Number { num, .. } => f.write_str(num.text.of(text)),
+            Arg::String { quoted, .. } => f.write_str(quoted.of(text)),
+            Arg::Pipe(p) => write!(f, "{}", shown(text, &**p)),
         }
     }
 }

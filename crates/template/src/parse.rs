@@ -2,7 +2,7 @@
 
 use crate::error::ParseError;
 use crate::lex::{Item, ItemType, Lexer};
-use crate::node::{Arg, Branch, Command, Node, Number, Pipe, Tree, Variable};
+use crate::node::{Arg, Branch, Command, Node, Number, Pipe, Span, Tree, Variable, shown};
 use crate::strconv;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -26,8 +26,9 @@ pub(crate) struct Parsed {
 }
 
 /// Per-tree parser state (Go's `Tree` fields used while parsing).
-struct TreeState {
-    vars: Vec<Arc<str>>,
+struct TreeState<'a> {
+    /// Names of the variables in scope.
+    vars: Vec<&'a str>,
     action_line: usize,
     range_depth: usize,
     stack_depth: usize,
@@ -39,17 +40,15 @@ struct Parser<'a, 'f> {
     src: &'a str,
     token: [Item<'a>; 3],
     peek_count: usize,
-    st: TreeState,
+    st: TreeState<'a>,
     has_func: &'f dyn Fn(&str) -> bool,
     parse_name: Arc<str>,
     text: Arc<str>,
     left: Arc<str>,
     right: Arc<str>,
     trees: Vec<Tree>,
-    /// Names seen so far, shared between nodes.
-    names: FxHashMap<&'a str, Arc<str>>,
-    /// Field and variable paths (`.Values.image`, `$x.y`) seen so far, shared between nodes.
-    paths: FxHashMap<&'a str, Arc<[Arc<str>]>>,
+    /// String literal values seen so far, shared between nodes.
+    strings: FxHashMap<&'a str, Arc<str>>,
     /// The nodes of every list being parsed, innermost list last; a finished list moves out
     /// in one allocation of its exact size.
     nodes: Vec<Node>,
@@ -88,8 +87,7 @@ pub(crate) fn parse(
         left: Arc::from(left),
         right: Arc::from(right),
         trees: Vec::new(),
-        names: FxHashMap::with_capacity_and_hasher(64, Default::default()),
-        paths: FxHashMap::with_capacity_and_hasher(32, Default::default()),
+        strings: FxHashMap::default(),
         nodes: Vec::with_capacity(64),
         depth: 0,
         max_depth: 0,
@@ -115,25 +113,27 @@ fn is_go_space(c: char) -> bool {
 }
 
 impl<'a> Parser<'a, '_> {
-    /// A shared copy of `s` (field, variable and function names repeat a lot).
+    /// A shared copy of the string literal value `s` (values repeat a lot).
     fn intern(&mut self, s: &'a str) -> Arc<str> {
-        self.names.entry(s).or_insert_with(|| Arc::from(s)).clone()
+        self.strings
+            .entry(s)
+            .or_insert_with(|| Arc::from(s))
+            .clone()
     }
 
-    /// The names of a dotted path, shared with earlier uses of the same path.
-    fn path(&mut self, path: &'a str) -> Arc<[Arc<str>]> {
-        if let Some(names) = self.paths.get(path) {
-            return names.clone();
+    /// Where a (non-error) token's text lies in the input.
+    fn span(item: &Item<'_>) -> Span {
+        Span {
+            start: item.pos,
+            end: item.pos + item.val.len(),
         }
-        let names: Arc<[Arc<str>]> = path.split('.').map(|s| self.intern(s)).collect();
-        self.paths.insert(path, names.clone());
-        names
     }
 
-    fn new_variable(&mut self, pos: usize, ident: &'a str) -> Variable {
+    /// A variable node for a variable token (`$x`); field tokens may extend it later.
+    fn new_variable(&self, item: &Item<'_>) -> Variable {
         Variable {
-            pos,
-            ident: self.path(ident),
+            pos: item.pos,
+            path: Self::span(item),
         }
     }
 
@@ -142,9 +142,9 @@ impl<'a> Parser<'a, '_> {
         &self.src[item.pos..item.pos + item.val.len()]
     }
 
-    fn tree_state(&mut self) -> TreeState {
+    fn tree_state(&mut self) -> TreeState<'a> {
         TreeState {
-            vars: vec![self.intern("$")],
+            vars: vec!["$"],
             action_line: 0,
             range_depth: 0,
             stack_depth: 0,
@@ -459,16 +459,16 @@ impl<'a> Parser<'a, '_> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                let name = self.token_text(&v);
-                let var = self.new_variable(v.pos, name);
-                self.st.vars.push(var.ident[0].clone());
+                let var = self.new_variable(&v);
+                let src = self.src;
+                self.st.vars.push(var.name(src));
                 pipe.decl.push(var);
                 break;
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                let name = self.token_text(&v);
-                let var = self.new_variable(v.pos, name);
-                self.st.vars.push(var.ident[0].clone());
+                let var = self.new_variable(&v);
+                let src = self.src;
+                self.st.vars.push(var.name(src));
                 pipe.decl.push(var);
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
@@ -695,21 +695,27 @@ impl<'a> Parser<'a, '_> {
         if self.peek().typ != ItemType::Field {
             return Ok(Some(node));
         }
+        // Field tokens follow each other without spaces: the chain is one span of the text.
         let chain_pos = self.peek().pos;
-        let mut fields: Vec<Arc<str>> = Vec::new();
+        let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            let name = self.token_text(&f);
-            fields.push(self.intern(&name[1..]));
+            end = f.pos + f.val.len();
         }
         Ok(Some(match node {
-            Arg::Field { ident, .. } => Arg::Field {
+            Arg::Field { path, .. } => Arg::Field {
                 pos: chain_pos,
-                ident: ident.iter().cloned().chain(fields).collect(),
+                path: Span {
+                    start: path.start,
+                    end,
+                },
             },
             Arg::Variable(v) => Arg::Variable(Variable {
                 pos: chain_pos,
-                ident: v.ident.iter().cloned().chain(fields).collect(),
+                path: Span {
+                    start: v.path.start,
+                    end,
+                },
             }),
             Arg::Bool { .. }
             | Arg::String { .. }
@@ -718,13 +724,16 @@ impl<'a> Parser<'a, '_> {
             | Arg::Dot { .. } => {
                 return Err(self.error(format!(
                     "unexpected . after term {}",
-                    slipway_value::fmt::quote(&node.to_string())
+                    slipway_value::fmt::quote(&shown(self.src, &node).to_string())
                 )));
             }
             other => Arg::Chain {
                 pos: chain_pos,
                 node: Box::new(other),
-                fields,
+                fields: Span {
+                    start: chain_pos + 1,
+                    end,
+                },
             },
         }))
     }
@@ -742,30 +751,27 @@ impl<'a> Parser<'a, '_> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: {
-                        let name = self.token_text(&token);
-                        self.intern(name)
-                    },
+                    name: Self::span(&token),
                 }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                let name = self.token_text(&token);
-                let v = self.new_variable(pos, name);
-                if !self.st.vars.iter().any(|n| **n == *v.ident[0]) {
+                let v = self.new_variable(&token);
+                let name = v.name(self.src);
+                if !self.st.vars.contains(&name) {
                     return Err(self.error(format!(
                         "undefined variable {}",
-                        slipway_value::fmt::quote(&v.ident[0])
+                        slipway_value::fmt::quote(name)
                     )));
                 }
                 Arg::Variable(v)
             }
             ItemType::Field => Arg::Field {
                 pos,
-                ident: {
-                    let name = self.token_text(&token);
-                    self.path(&name[1..])
+                path: Span {
+                    start: pos + 1,
+                    end: pos + token.val.len(),
                 },
             },
             ItemType::Bool => Arg::Bool {
@@ -773,9 +779,8 @@ impl<'a> Parser<'a, '_> {
                 val: token.val == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let text = self.token_text(&token);
-                let text = self.intern(text);
-                let num = new_number(text, token.typ).map_err(|e| self.error(e))?;
+                let num = new_number(token.val, Self::span(&token), token.typ)
+                    .map_err(|e| self.error(e))?;
                 Arg::Number { pos, num }
             }
             ItemType::LeftParen => {
@@ -794,7 +799,7 @@ impl<'a> Parser<'a, '_> {
                 };
                 Arg::String {
                     pos,
-                    quoted: self.intern(quoted),
+                    quoted: Self::span(&token),
                     text,
                 }
             }
@@ -814,10 +819,9 @@ enum Parsed1 {
 }
 
 /// Go's `newNumber`: every type that can represent the literal.
-fn new_number(literal: Arc<str>, typ: ItemType) -> Result<Number, String> {
-    let text: &str = &literal;
+fn new_number(text: &str, span: Span, typ: ItemType) -> Result<Number, String> {
     let mut n = Number {
-        text: literal.clone(),
+        text: span,
         int: None,
         is_uint: false,
         float: None,
