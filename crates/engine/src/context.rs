@@ -13,6 +13,7 @@ use slipway_template::{Context, ContextFunc};
 use slipway_value::{FuncError, Value};
 
 use crate::funcs::{arity, string_arg};
+use crate::render::without_no_value;
 
 /// More nested `include`s of one name than this is an error (Helm's `recursionMaxNums`).
 const MAX_INCLUDE_NESTING: usize = 1000;
@@ -34,10 +35,13 @@ pub(crate) fn context_functions() -> [(&'static str, ContextFunc); 2] {
 
 fn include(ctx: &mut dyn Context, args: &[Value]) -> Result<Value, FuncError> {
     arity("include", args, 2)?;
-    let name = string_arg(&args[0])?.to_owned();
+    let name = string_arg(&args[0])?;
     {
-        let state = render_state(ctx)?;
-        let count = state.included.entry(name.clone()).or_insert(0);
+        let included = &mut render_state(ctx)?.included;
+        let count = match included.get_mut(name) {
+            Some(count) => count,
+            None => included.entry(name.to_owned()).or_insert(0),
+        };
         if *count > MAX_INCLUDE_NESTING {
             return Err(FuncError::Failed(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
@@ -47,9 +51,9 @@ fn include(ctx: &mut dyn Context, args: &[Value]) -> Result<Value, FuncError> {
     }
     // Deep include chains (Helm allows 1000 nested uses of a name) run on a grown stack.
     let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-        ctx.execute_template(&name, &args[1])
+        ctx.execute_template(name, &args[1])
     });
-    if let Some(count) = render_state(ctx)?.included.get_mut(&name) {
+    if let Some(count) = render_state(ctx)?.included.get_mut(name) {
         *count -= 1;
     }
     result
@@ -62,7 +66,7 @@ fn tpl(ctx: &mut dyn Context, args: &[Value]) -> Result<Value, FuncError> {
     let text = string_arg(&args[0])?.to_owned();
     let name = ctx.template_set().name().to_owned();
     match ctx.execute_text(&name, &text, &args[1]) {
-        Ok(out) => Ok(Value::string(out.replace("<no value>", ""))),
+        Ok(out) => Ok(Value::string(without_no_value(out))),
         Err(slipway_template::TemplateError::Parse(e)) => Err(FuncError::Failed(format!(
             "cannot parse template {}: {e}",
             slipway_value::fmt::quote(&text)

@@ -73,9 +73,18 @@ pub fn render_templates(
             .map_err(|e| {
                 RenderError::Execution(reformat_exec_error(&renderable.name, &e.to_string()))
             })?;
-        rendered.insert(renderable.name.clone(), out.replace("<no value>", ""));
+        rendered.insert(renderable.name.clone(), without_no_value(out));
     }
     Ok(rendered)
+}
+
+/// `out` without Go's `<no value>` marks, which Helm removes from every rendered text.
+pub(crate) fn without_no_value(out: String) -> String {
+    if out.contains("<no value>") {
+        out.replace("<no value>", "")
+    } else {
+        out
+    }
 }
 
 /// The set holding every template, with Helm's functions and options.

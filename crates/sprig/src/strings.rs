@@ -181,10 +181,10 @@ pub(crate) fn register_all(m: &mut FuncMap) {
         Ok(parts.join(" ").into())
     });
     register(m, &["indent"], Exact(2), |a| {
-        Ok(indent(a.int(0)?, a.str(1)?)?.into())
+        Ok(indent(a.int(0)?, a.str(1)?, false)?.into())
     });
     register(m, &["nindent"], Exact(2), |a| {
-        Ok(format!("\n{}", indent(a.int(0)?, a.str(1)?)?).into())
+        Ok(indent(a.int(0)?, a.str(1)?, true)?.into())
     });
     register(m, &["replace"], Exact(3), |a| {
         Ok(a.str(2)?.replace(a.str(0)?, a.str(1)?).into())
@@ -236,14 +236,27 @@ fn rand_string(a: &Args<'_>, alphabet: &[char]) -> Result<Value, slipway_value::
     Ok(random::string_from(alphabet, checked_len(i128::from(count))?).into())
 }
 
-fn indent(spaces: i64, s: &str) -> Result<String, slipway_value::FuncError> {
+/// Sprig's `indent`: `spaces` spaces before every line of `s`, after a newline for `nindent`;
+/// built in one pass.
+fn indent(spaces: i64, s: &str, nindent: bool) -> Result<String, slipway_value::FuncError> {
     if spaces < 0 {
         return Err(failed("strings: negative Repeat count"));
     }
-    let lines = s.matches('\n').count() as i128 + 1;
-    checked_len(i128::from(spaces) * lines + s.len() as i128)?;
-    let pad = " ".repeat(spaces as usize);
-    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+    let lines = s.bytes().filter(|&b| b == b'\n').count() as i128 + 1;
+    let len = checked_len(i128::from(spaces) * lines + s.len() as i128)?;
+    let pad = spaces as usize;
+    let mut out = String::with_capacity(len + usize::from(nindent));
+    if nindent {
+        out.push('\n');
+    }
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', pad));
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 /// The `_0`, `_1`, ... map that `split` and `splitn` return.
