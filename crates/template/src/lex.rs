@@ -77,44 +77,69 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
-/// A token: its type, byte position, text and starting line. An error token's message is
-/// kept by the lexer ([`Lexer::error_message`]).
+/// A token: its type, where its text lies in the input and its starting line. An error
+/// token's message is kept by the lexer ([`Lexer::error_message`]).
+///
+/// Sixteen bytes, so a token travels from the lexer to the parser in registers: a larger
+/// token is written to memory and read back at once, which stalls on every token.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Item<'a> {
+pub(crate) struct Item {
     pub typ: ItemType,
-    pub pos: usize,
-    pub val: &'a str,
-    pub line: usize,
+    start: u32,
+    end: u32,
+    line: u32,
 }
 
-impl Item<'_> {
+impl Item {
     /// The end-of-input token.
     pub fn eof() -> Self {
         Item {
             typ: ItemType::Eof,
-            pos: 0,
-            val: "EOF",
+            start: 0,
+            end: 0,
             line: 1,
+        }
+    }
+
+    /// Byte position of the token in the input.
+    pub fn pos(self) -> usize {
+        self.start as usize
+    }
+
+    /// Byte position just past the token.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The line the token starts on.
+    pub fn line(self) -> usize {
+        self.line as usize
+    }
+
+    /// The token's text in `input`, the text that was lexed.
+    pub fn text(self, input: &str) -> &str {
+        &input[self.pos()..self.end()]
+    }
+
+    /// Go's `item.String()`, used in parse error messages (error tokens print their
+    /// message, which the parser takes from the lexer).
+    pub fn describe(self, input: &str) -> String {
+        let val = self.text(input);
+        match self.typ {
+            ItemType::Eof => "EOF".to_owned(),
+            ItemType::Error => val.to_owned(),
+            t if t.is_keyword() => format!("<{val}>"),
+            _ if val.chars().count() > 10 => {
+                let short: String = val.chars().take(10).collect();
+                format!("{}...", slipway_value::fmt::quote(&short))
+            }
+            _ => slipway_value::fmt::quote(val),
         }
     }
 }
 
-impl std::fmt::Display for Item<'_> {
-    /// Go's `item.String()`, used in parse error messages (error tokens print their
-    /// message, which the parser takes from the lexer).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.typ {
-            ItemType::Eof => f.write_str("EOF"),
-            ItemType::Error => f.write_str(self.val),
-            t if t.is_keyword() => write!(f, "<{}>", self.val),
-            _ if self.val.chars().count() > 10 => {
-                let short: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", slipway_value::fmt::quote(&short))
-            }
-            _ => f.write_str(&slipway_value::fmt::quote(self.val)),
-        }
-    }
-}
+/// The most bytes a lexed text may have (token positions are 32-bit).
+pub(crate) const MAX_INPUT: usize = u32::MAX as usize;
 
 const LEFT_COMMENT: &str = "/*";
 const RIGHT_COMMENT: &str = "*/";
@@ -143,9 +168,9 @@ pub(crate) struct Lexer<'a> {
 }
 
 /// What a state function did: move to another state, or produce a token.
-enum Step<'a> {
+enum Step {
     Next(State),
-    Emit(Item<'a>),
+    Emit(Item),
 }
 
 enum State {
@@ -271,19 +296,21 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
+    fn this_item(&mut self, typ: ItemType) -> Item {
+        // Positions fit: the parser refuses inputs over MAX_INPUT bytes, and a text has
+        // fewer lines than bytes.
         let item = Item {
             typ,
-            pos: self.start,
-            val: &self.input[self.start..self.pos],
-            line: self.start_line,
+            start: self.start as u32,
+            end: self.pos as u32,
+            line: self.start_line as u32,
         };
         self.start = self.pos;
         self.start_line = self.line;
         item
     }
 
-    fn emit(&mut self, typ: ItemType) -> Step<'a> {
+    fn emit(&mut self, typ: ItemType) -> Step {
         Step::Emit(self.this_item(typ))
     }
 
@@ -335,13 +362,13 @@ impl<'a> Lexer<'a> {
         &self.error
     }
 
-    fn errorf(&mut self, msg: String) -> Step<'a> {
+    fn errorf(&mut self, msg: String) -> Step {
         self.error = msg;
         let item = Item {
             typ: ItemType::Error,
-            pos: self.start,
-            val: "",
-            line: self.start_line,
+            start: self.start as u32,
+            end: self.start as u32,
+            line: self.start_line as u32,
         };
         self.start = 0;
         self.pos = 0;
@@ -350,7 +377,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token.
-    pub fn next_item(&mut self) -> Item<'a> {
+    pub fn next_item(&mut self) -> Item {
         let mut state = if self.inside_action {
             State::InsideAction
         } else {
@@ -364,7 +391,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn step(&mut self, state: State) -> Step<'a> {
+    fn step(&mut self, state: State) -> Step {
         match state {
             State::Text => self.lex_text(),
             State::LeftDelim => self.lex_left_delim(),
@@ -388,7 +415,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> Step<'a> {
+    fn lex_text(&mut self) -> Step {
         if let Some(x) = self.left_finder.find(&self.input.as_bytes()[self.pos..]) {
             if x > 0 {
                 self.pos += x;
@@ -402,7 +429,7 @@ impl<'a> Lexer<'a> {
                 let item = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
-                if !item.val.is_empty() {
+                if item.end > item.start {
                     return Step::Emit(item);
                 }
             }
@@ -433,7 +460,7 @@ impl<'a> Lexer<'a> {
         (has_prefix(rest, delim), false)
     }
 
-    fn lex_left_delim(&mut self) -> Step<'a> {
+    fn lex_left_delim(&mut self) -> Step {
         self.pos += self.left_delim.len();
         let trim = has_left_trim_marker(&self.input[self.pos..]);
         let after = if trim { TRIM_MARKER_LEN } else { 0 };
@@ -450,7 +477,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_comment(&mut self) -> Step<'a> {
+    fn lex_comment(&mut self) -> Step {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.input[self.pos..].find(RIGHT_COMMENT) else {
             return self.errorf("unclosed comment".into());
@@ -474,7 +501,7 @@ impl<'a> Lexer<'a> {
         Step::Next(State::Text)
     }
 
-    fn lex_right_delim(&mut self) -> Step<'a> {
+    fn lex_right_delim(&mut self) -> Step {
         let (_, trim) = self.at_right_delim();
         if trim {
             self.pos += TRIM_MARKER_LEN;
@@ -490,7 +517,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_inside_action(&mut self) -> Step<'a> {
+    fn lex_inside_action(&mut self) -> Step {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -556,7 +583,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Step<'a> {
+    fn lex_space(&mut self) -> Step {
         let bytes = self.input.as_bytes();
         let first = self.pos;
         while let Some(&b) = bytes.get(self.pos) {
@@ -586,7 +613,7 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::Space)
     }
 
-    fn bad_character(&mut self, r: Option<char>) -> Step<'a> {
+    fn bad_character(&mut self, r: Option<char>) -> Step {
         let code = r.map_or(-1, |c| c as i64);
         let msg = format!(
             "bad character {}",
@@ -595,7 +622,7 @@ impl<'a> Lexer<'a> {
         self.errorf(msg)
     }
 
-    fn lex_identifier(&mut self) -> Step<'a> {
+    fn lex_identifier(&mut self) -> Step {
         self.skip_alphanumeric();
         let word = &self.input[self.start..self.pos];
         if !self.at_terminator() {
@@ -613,7 +640,7 @@ impl<'a> Lexer<'a> {
         self.emit(typ)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step<'a> {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step {
         if self.at_terminator() {
             return self.emit(if typ == ItemType::Variable {
                 ItemType::Variable
@@ -644,7 +671,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_quoted(&mut self, quote: u8, unterminated: &str) -> Step<'a> {
+    fn lex_quoted(&mut self, quote: u8, unterminated: &str) -> Step {
         // Scanned by bytes: the quote, backslash and newline are ASCII, so they never occur
         // inside a multi-byte character.
         let bytes = self.input.as_bytes();
@@ -670,7 +697,7 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn lex_raw_quote(&mut self) -> Step<'a> {
+    fn lex_raw_quote(&mut self) -> Step {
         let rest = &self.input.as_bytes()[self.pos..];
         let Some(end) = memchr::memchr(b'`', rest) else {
             return self.errorf("unterminated raw quoted string".into());
@@ -680,7 +707,7 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::RawString)
     }
 
-    fn lex_number(&mut self) -> Step<'a> {
+    fn lex_number(&mut self) -> Step {
         if !self.scan_number() {
             let msg = format!(
                 "bad number syntax: {}",

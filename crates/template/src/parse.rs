@@ -1,7 +1,7 @@
 //! The parser: Go's `text/template/parse/parse.go`, with Go's error messages and lines.
 
 use crate::error::ParseError;
-use crate::lex::{Item, ItemType, Lexer};
+use crate::lex::{Item, ItemType, Lexer, MAX_INPUT};
 use crate::node::{Arg, Branch, Command, Node, Number, Pipe, Span, Tree, Variable, shown};
 use crate::strconv;
 use rustc_hash::FxHashMap;
@@ -38,7 +38,7 @@ struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     /// The text being parsed (token values are slices of it).
     src: &'a str,
-    token: [Item<'a>; 3],
+    token: [Item; 3],
     peek_count: usize,
     st: TreeState<'a>,
     has_func: &'f dyn Fn(&str) -> bool,
@@ -65,6 +65,16 @@ pub(crate) fn parse(
     right: &str,
     has_func: &dyn Fn(&str) -> bool,
 ) -> Result<Parsed, ParseError> {
+    if text.len() > MAX_INPUT {
+        return Err(ParseError {
+            name: name.to_owned(),
+            line: 1,
+            message: format!(
+                "template text of {} bytes is over the limit of {MAX_INPUT}",
+                text.len()
+            ),
+        });
+    }
     let left = if left.is_empty() { "{{" } else { left };
     let right = if right.is_empty() { "}}" } else { right };
     let mut lex = Lexer::new(text, left, right);
@@ -122,24 +132,24 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// Where a (non-error) token's text lies in the input.
-    fn span(item: &Item<'_>) -> Span {
+    fn span(item: &Item) -> Span {
         Span {
-            start: item.pos,
-            end: item.pos + item.val.len(),
+            start: item.pos(),
+            end: item.end(),
         }
     }
 
     /// A variable node for a variable token (`$x`); field tokens may extend it later.
-    fn new_variable(&self, item: &Item<'_>) -> Variable {
+    fn new_variable(&self, item: &Item) -> Variable {
         Variable {
-            pos: item.pos,
+            pos: item.pos(),
             path: Self::span(item),
         }
     }
 
     /// The input text of a (non-error) token, with the input's lifetime.
-    fn token_text(&self, item: &Item<'_>) -> &'a str {
-        &self.src[item.pos..item.pos + item.val.len()]
+    fn token_text(&self, item: &Item) -> &'a str {
+        item.text(self.src)
     }
 
     fn tree_state(&mut self) -> TreeState<'a> {
@@ -185,7 +195,7 @@ impl<'a> Parser<'a, '_> {
 
     // ---- tokens ----
 
-    fn next(&mut self) -> Item<'a> {
+    fn next(&mut self) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -198,18 +208,18 @@ impl<'a> Parser<'a, '_> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item<'a>) {
+    fn backup2(&mut self, t1: Item) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
+    fn backup3(&mut self, t2: Item, t1: Item) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item<'a> {
+    fn peek(&mut self) -> Item {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1];
         }
@@ -219,7 +229,7 @@ impl<'a> Parser<'a, '_> {
         item
     }
 
-    fn next_non_space(&mut self) -> Item<'a> {
+    fn next_non_space(&mut self) -> Item {
         loop {
             let t = self.next();
             if t.typ != ItemType::Space {
@@ -228,7 +238,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item<'a> {
+    fn peek_non_space(&mut self) -> Item {
         let t = self.next_non_space();
         self.backup();
         t
@@ -237,7 +247,7 @@ impl<'a> Parser<'a, '_> {
     // ---- errors ----
 
     fn error(&self, msg: String) -> ParseError {
-        let line = self.token[0].line;
+        let line = self.token[0].line();
         ParseError {
             name: self.parse_name.to_string(),
             line,
@@ -245,7 +255,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
         let t = self.next_non_space();
         if t.typ != expected {
             return Err(self.unexpected(&t, context));
@@ -253,11 +263,11 @@ impl<'a> Parser<'a, '_> {
         Ok(t)
     }
 
-    fn unexpected(&self, token: &Item<'_>, context: &str) -> ParseError {
+    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
         if token.typ == ItemType::Error {
             let message = self.lex.error_message();
             let mut extra = String::new();
-            if self.st.action_line != 0 && self.st.action_line != token.line {
+            if self.st.action_line != 0 && self.st.action_line != token.line() {
                 extra = format!(
                     " in action started at {}:{}",
                     self.parse_name, self.st.action_line
@@ -268,7 +278,10 @@ impl<'a> Parser<'a, '_> {
             }
             return self.error(format!("{message}{extra}"));
         }
-        self.error(format!("unexpected {token} in {context}"))
+        self.error(format!(
+            "unexpected {} in {context}",
+            token.describe(self.src)
+        ))
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -340,7 +353,7 @@ impl<'a> Parser<'a, '_> {
         if name.typ != ItemType::String && name.typ != ItemType::RawString {
             return Err(self.unexpected(&name, context));
         }
-        let tname = strconv::unquote(name.val).map_err(|e| self.error(e.into()))?;
+        let tname = strconv::unquote(self.token_text(&name)).map_err(|e| self.error(e.into()))?;
         let tname: &str = &tname;
         self.expect(ItemType::RightDelim, context)?;
         let (list, end) = self.item_list()?;
@@ -381,11 +394,11 @@ impl<'a> Parser<'a, '_> {
         let token = self.next_non_space();
         match token.typ {
             ItemType::Text => Ok(Parsed1::Node(Node::Text {
-                pos: token.pos,
-                end: token.pos + token.val.len(),
+                pos: token.pos(),
+                end: token.end(),
             })),
             ItemType::LeftDelim => {
-                self.st.action_line = token.line;
+                self.st.action_line = token.line();
                 let r = self.action();
                 self.st.action_line = 0;
                 r
@@ -398,8 +411,8 @@ impl<'a> Parser<'a, '_> {
         let token = self.next_non_space();
         match token.typ {
             ItemType::Block => return self.block_control().map(Parsed1::Node),
-            ItemType::Break => return self.break_control(token.pos, "break"),
-            ItemType::Continue => return self.break_control(token.pos, "continue"),
+            ItemType::Break => return self.break_control(token.pos(), "break"),
+            ItemType::Continue => return self.break_control(token.pos(), "continue"),
             ItemType::Else => return self.else_control(),
             ItemType::End => {
                 self.expect(ItemType::RightDelim, "end")?;
@@ -420,7 +433,7 @@ impl<'a> Parser<'a, '_> {
         let token = self.peek();
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
         Ok(Parsed1::Node(Node::Action {
-            pos: token.pos,
+            pos: token.pos(),
             pipe,
         }))
     }
@@ -443,7 +456,7 @@ impl<'a> Parser<'a, '_> {
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
         let mut pipe = Pipe {
-            pos: token.pos,
+            pos: token.pos(),
             is_assign: false,
             decl: Vec::new(),
             cmds: Vec::new(),
@@ -464,7 +477,7 @@ impl<'a> Parser<'a, '_> {
                 self.st.vars.push(var.name(src));
                 pipe.decl.push(var);
                 break;
-            } else if next.typ == ItemType::Char && next.val == "," {
+            } else if next.typ == ItemType::Char && self.token_text(&next) == "," {
                 self.next_non_space();
                 let var = self.new_variable(&v);
                 let src = self.src;
@@ -601,10 +614,10 @@ impl<'a> Parser<'a, '_> {
     fn else_control(&mut self) -> PResult<Parsed1> {
         let peek = self.peek_non_space();
         if peek.typ == ItemType::If || peek.typ == ItemType::With {
-            return Ok(Parsed1::Else(peek.pos));
+            return Ok(Parsed1::Else(peek.pos()));
         }
         let token = self.expect(ItemType::RightDelim, "else")?;
-        Ok(Parsed1::Else(token.pos))
+        Ok(Parsed1::Else(token.pos()))
     }
 
     fn block_control(&mut self) -> PResult<Node> {
@@ -631,7 +644,7 @@ impl<'a> Parser<'a, '_> {
         self.max_depth = outer_depth;
         res?;
         Ok(Node::Template {
-            pos: token.pos,
+            pos: token.pos(),
             name: Arc::from(name),
             pipe: Some(pipe),
         })
@@ -647,15 +660,15 @@ impl<'a> Parser<'a, '_> {
             pipe = Some(self.pipeline(context, ItemType::RightDelim)?);
         }
         Ok(Node::Template {
-            pos: token.pos,
+            pos: token.pos(),
             name: Arc::from(name),
             pipe,
         })
     }
 
-    fn parse_template_name(&self, token: &Item<'_>, context: &str) -> PResult<String> {
+    fn parse_template_name(&self, token: &Item, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => strconv::unquote(token.val)
+            ItemType::String | ItemType::RawString => strconv::unquote(token.text(self.src))
                 .map(Cow::into_owned)
                 .map_err(|e| self.error(e.into())),
             _ => Err(self.unexpected(token, context)),
@@ -663,7 +676,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let pos = self.peek_non_space().pos;
+        let pos = self.peek_non_space().pos();
         let mut cmd = Command {
             pos,
             args: Vec::new(),
@@ -696,11 +709,11 @@ impl<'a> Parser<'a, '_> {
             return Ok(Some(node));
         }
         // Field tokens follow each other without spaces: the chain is one span of the text.
-        let chain_pos = self.peek().pos;
+        let chain_pos = self.peek().pos();
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            end = f.pos + f.val.len();
+            end = f.end();
         }
         Ok(Some(match node {
             Arg::Field { path, .. } => Arg::Field {
@@ -740,13 +753,13 @@ impl<'a> Parser<'a, '_> {
 
     fn term(&mut self) -> PResult<Option<Arg>> {
         let token = self.next_non_space();
-        let pos = token.pos;
+        let pos = token.pos();
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !(self.has_func)(token.val) {
+                if !(self.has_func)(self.token_text(&token)) {
                     return Err(self.error(format!(
                         "function {} not defined",
-                        slipway_value::fmt::quote(token.val)
+                        slipway_value::fmt::quote(self.token_text(&token))
                     )));
                 }
                 Arg::Identifier {
@@ -771,15 +784,15 @@ impl<'a> Parser<'a, '_> {
                 pos,
                 path: Span {
                     start: pos + 1,
-                    end: pos + token.val.len(),
+                    end: token.end(),
                 },
             },
             ItemType::Bool => Arg::Bool {
                 pos,
-                val: token.val == "true",
+                val: self.token_text(&token) == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let num = new_number(token.val, Self::span(&token), token.typ)
+                let num = new_number(self.token_text(&token), Self::span(&token), token.typ)
                     .map_err(|e| self.error(e))?;
                 Arg::Number { pos, num }
             }
