@@ -79,7 +79,8 @@ enum At<'t> {
 /// One executing template (Go's `state` minus the writer).
 struct Frame<'t> {
     tree: &'t Tree,
-    vars: Vec<(&'t str, Val)>,
+    /// Variables in scope, innermost last (most templates use a few).
+    vars: SmallVec<[(&'t str, Val); 4]>,
     at: At<'t>,
 }
 
@@ -106,7 +107,7 @@ pub(crate) fn execute(
     let mut ex = Exec { set, state, depth };
     let mut fr = Frame {
         tree,
-        vars: Vec::with_capacity(8),
+        vars: SmallVec::new(),
         at: At::None,
     };
     fr.vars.push(("$", dot.clone()));
@@ -459,7 +460,7 @@ impl<'s> Exec<'s> {
         self.depth += 1;
         let mut inner = Frame {
             tree: &tree,
-            vars: vec![("$", new_dot.clone())],
+            vars: smallvec::smallvec![("$", new_dot.clone())],
             at: At::None,
         };
         let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
@@ -768,9 +769,9 @@ impl<'s> Exec<'s> {
         call_node: At<'t>,
     ) -> EResult<Val> {
         fr.at = At::Arg(node);
-        if let Some(f) = self.set.function(name) {
-            let f = f.clone();
-            return self.call_user(fr, dot, call_node, name, &f, args, fin);
+        let set = self.set;
+        if let Some(f) = set.function(name) {
+            return self.call_user(fr, dot, call_node, name, f, args, fin);
         }
         match Builtin::from_name(name) {
             Some(b) => self.call_builtin(fr, dot, call_node, b, args, fin),
@@ -1015,7 +1016,7 @@ impl Context for Ctx<'_, '_> {
 
     fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, ExecError> {
         let set = self.ex.set;
-        let res = match set.lookup(name).cloned() {
+        let res = match set.lookup(name) {
             None => Err(ExecError {
                 kind: ExecErrorKind::NoTemplate,
                 name: name.to_owned(),
@@ -1036,7 +1037,7 @@ impl Context for Ctx<'_, '_> {
             }),
             Some(tree) => {
                 let mut out = String::new();
-                execute(set, &tree, data, &mut out, self.ex.state, self.ex.depth + 1).map(|()| out)
+                execute(set, tree, data, &mut out, self.ex.state, self.ex.depth + 1).map(|()| out)
             }
         };
         if let Err(e) = &res {
