@@ -1,6 +1,7 @@
 //! The parse tree (Go's `text/template/parse/node.go`) and its Go `String()` forms, which
 //! appear in execution errors (`at <.X.y>`).
 
+use smallvec::SmallVec;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
@@ -47,9 +48,9 @@ pub(crate) enum Node {
         pos: usize,
         pipe: Pipe,
     },
-    If(Branch),
-    Range(Branch),
-    With(Branch),
+    If(Box<Branch>),
+    Range(Box<Branch>),
+    With(Box<Branch>),
     Template {
         pos: usize,
         name: Arc<str>,
@@ -78,7 +79,8 @@ pub(crate) struct Pipe {
     pub pos: usize,
     pub is_assign: bool,
     pub decl: Vec<Variable>,
-    pub cmds: Vec<Command>,
+    /// The commands; almost every pipeline has one (no allocation for it).
+    pub cmds: SmallVec<[Command; 1]>,
 }
 
 /// A byte range of the tree's text: names, paths and literals stay in the text they were
@@ -165,7 +167,7 @@ pub(crate) enum Arg {
     },
     Number {
         pos: usize,
-        num: Number,
+        num: Box<Number>,
     },
     String {
         pos: usize,

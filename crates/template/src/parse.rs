@@ -5,6 +5,7 @@ use crate::lex::{Item, ItemType, Lexer, MAX_INPUT};
 use crate::node::{Arg, Branch, Command, Node, Number, Pipe, Span, Tree, Variable, shown};
 use crate::strconv;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -422,7 +423,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::Range => {
                 return stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
                     let b = self.parse_control("range")?;
-                    Ok(Parsed1::Node(Node::Range(b)))
+                    Ok(Parsed1::Node(Node::Range(Box::new(b))))
                 });
             }
             ItemType::Template => return self.template_control().map(Parsed1::Node),
@@ -459,7 +460,7 @@ impl<'a> Parser<'a, '_> {
             pos: token.pos(),
             is_assign: false,
             decl: Vec::new(),
-            cmds: Vec::new(),
+            cmds: SmallVec::new(),
         };
         loop {
             let v = self.peek_non_space();
@@ -601,13 +602,13 @@ impl<'a> Parser<'a, '_> {
 
     fn if_control(&mut self) -> PResult<Node> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-            Ok(Node::If(self.parse_control("if")?))
+            Ok(Node::If(Box::new(self.parse_control("if")?)))
         })
     }
 
     fn with_control(&mut self) -> PResult<Node> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-            Ok(Node::With(self.parse_control("with")?))
+            Ok(Node::With(Box::new(self.parse_control("with")?)))
         })
     }
 
@@ -794,7 +795,10 @@ impl<'a> Parser<'a, '_> {
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 let num = new_number(self.token_text(&token), Self::span(&token), token.typ)
                     .map_err(|e| self.error(e))?;
-                Arg::Number { pos, num }
+                Arg::Number {
+                    pos,
+                    num: Box::new(num),
+                }
             }
             ItemType::LeftParen => {
                 self.enter()?;
