@@ -99,7 +99,7 @@ pub(crate) fn parse(
         right: Arc::from(right),
         trees: Vec::new(),
         strings: FxHashMap::default(),
-        nodes: Vec::with_capacity(64),
+        nodes: Vec::new(),
         depth: 0,
         max_depth: 0,
     };
@@ -153,7 +153,7 @@ impl<'a> Parser<'a, '_> {
         item.text(self.src)
     }
 
-    fn tree_state(&mut self) -> TreeState<'a> {
+    fn tree_state(&self) -> TreeState<'a> {
         TreeState {
             vars: vec!["$"],
             action_line: 0,
