@@ -106,9 +106,9 @@ fn every_chart_case_renders_like_helm() {
     let mut failures = Vec::new();
     for case in &cases {
         let chart = prepare(&fixtures, scratch.path(), &case.chart);
-        let want =
-            render_support::helm_template(&helm, &fixtures, &case.release, &chart, &case.flags);
-        let got = render_support::slipway_render(&fixtures, &case.release, &chart, &case.flags);
+        let (release, flags) = (&case.release, &case.flags);
+        let want = render_support::helm_template(&helm, &fixtures, release, &chart, flags, b"");
+        let got = render_support::slipway_render(&fixtures, release, &chart, flags, b"");
         if want == got {
             continue;
         }
@@ -125,4 +125,58 @@ fn every_chart_case_renders_like_helm() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// `-` as a values file or `--set-file` path reads standard input, as in Helm: only its first
+/// use gets the content (the stream is then at its end).
+#[test]
+fn standard_input_as_values_renders_like_helm() {
+    let Some(helm) = render_support::helm("render_charts stdin") else {
+        return;
+    };
+    let fixtures = render_support::repo_root().join("tests/charts");
+    let scratch = Scratch::new("render-stdin");
+    let chart = prepare(&fixtures, scratch.path(), "value-sources");
+    let yaml = b"replicas: 7\nfromStdin: {nested: [1, two]}\n";
+    // Flags, standard input, and a text the output must hold (stdin was really read), or
+    // `None` where both must fail.
+    let cases: [(&[&str], &[u8], Option<&str>); 6] = [
+        (&["-f", "-"], yaml, Some("fromStdin")),
+        (
+            &[
+                "-f",
+                "_values/sources-a.yaml",
+                "-f",
+                " - ",
+                "-f",
+                "_values/sources-b.yaml",
+            ],
+            yaml,
+            Some("fromStdin"),
+        ),
+        (&["-f", "-", "-f", "-"], yaml, Some("fromStdin")),
+        (
+            &["--set-file", "payload=-"],
+            b"line one\nline two\n",
+            Some("line two"),
+        ),
+        // The values file consumes the stream; the --set-file after it reads nothing.
+        (
+            &["-f", "-", "--set-file", "payload=-"],
+            yaml,
+            Some("fromStdin"),
+        ),
+        (&["-f", "-"], b"replicas: [unclosed\n", None),
+    ];
+    for (flags, input, marker) in cases {
+        let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        let want = render_support::helm_template(&helm, &fixtures, "std", &chart, &flags, input);
+        let got = render_support::slipway_render(&fixtures, "std", &chart, &flags, input);
+        assert_eq!(want, got, "flags {flags:?}");
+        match (marker, &got) {
+            (Some(text), Rendered::Ok(out)) => assert!(out.contains(text), "{flags:?}: {out}"),
+            (None, Rendered::Failed(_)) => {}
+            _ => panic!("{flags:?}: unexpected {got:?}"),
+        }
+    }
 }

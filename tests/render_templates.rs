@@ -69,8 +69,8 @@ fn every_template_case_renders_like_helm() {
     let chart = scratch.path().join("cases");
     let count = build_chart(&fixtures, &chart);
     assert!(count >= 300, "only {count} template cases");
-    let want = render_support::helm_template(&helm, scratch.path(), "rel", &chart, &[]);
-    let got = render_support::slipway_render(scratch.path(), "rel", &chart, &[]);
+    let want = render_support::helm_template(&helm, scratch.path(), "rel", &chart, &[], b"");
+    let got = render_support::slipway_render(scratch.path(), "rel", &chart, &[], b"");
     let (Rendered::Ok(want), Rendered::Ok(got)) = (&want, &got) else {
         panic!("rendering failed:\nhelm: {want:?}\nslipway: {got:?}");
     };

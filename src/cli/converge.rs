@@ -267,7 +267,7 @@ pub async fn render_request(
     let secrets = ProjectSecrets::new(&args.chart, &env);
     let project = args
         .chart
-        .project_options(cluster_args.namespace.clone(), env);
+        .project_options(cluster_args.namespace.clone(), env)?;
     let mut setup = slipway_chart::setup_render(&project, Some(&secrets))?;
     let mut cluster_args = cluster_args.clone();
     cluster_args.namespace = Some(setup.release.namespace.clone());

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use slipway_chart::project::WERF_CHART_DIR;
-use slipway_chart::{Chart, ProjectOptions, SecretDecryptor, ValuesOptions};
+use slipway_chart::{Chart, ChartError, ProjectOptions, SecretDecryptor, ValuesOptions};
 use slipway_engine::RenderError;
 use slipway_secrets::{Masker, SecretFiles, SecretKey};
 use slipway_value::{FuncMap, Value};
@@ -81,30 +81,39 @@ impl ChartArgs {
         &self,
         namespace: Option<String>,
         env: BTreeMap<String, String>,
-    ) -> ProjectOptions {
-        ProjectOptions {
+    ) -> Result<ProjectOptions, ChartError> {
+        let mut values = ValuesOptions {
+            values_files: self.values.clone(),
+            secret_values_files: self.secret_values.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_json: self.set_json.clone(),
+            set_literal: self.set_literal.clone(),
+            set_file: self.set_file.clone(),
+            env,
+            stdin: None,
+        };
+        if values.reads_stdin() {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut data).map_err(|e| {
+                ChartError::Values(format!("failed to read values from standard input: {e}"))
+            })?;
+            values.stdin = Some(data);
+        }
+        Ok(ProjectOptions {
             project_dir: self.project_dir(),
             chart: Some(self.chart.clone()),
             release: self.release.clone(),
             namespace,
             env: self.env.clone(),
-            values: ValuesOptions {
-                values_files: self.values.clone(),
-                secret_values_files: self.secret_values.clone(),
-                set: self.set.clone(),
-                set_string: self.set_string.clone(),
-                set_json: self.set_json.clone(),
-                set_literal: self.set_literal.clone(),
-                set_file: self.set_file.clone(),
-                env,
-            },
+            values,
             kube_version: None,
             api_versions: Vec::new(),
             set_docker_config_json_value: self.set_docker_config_json_value,
             skip_schema_validation: self.skip_schema_validation,
             werf_version: WERF_VERSION.to_owned(),
             commit: None,
-        }
+        })
     }
 }
 

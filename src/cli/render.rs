@@ -68,7 +68,7 @@ fn render(args: &Args) -> Result<String, RenderError> {
     let options = ProjectOptions {
         kube_version: args.kube_version.clone(),
         api_versions: args.api_versions.clone(),
-        ..args.chart.project_options(args.namespace.clone(), env)
+        ..args.chart.project_options(args.namespace.clone(), env)?
     };
     let setup = slipway_chart::setup_render(&options, Some(&secrets))?;
     let custom_funcs = if setup.werf.is_some() {

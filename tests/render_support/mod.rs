@@ -1,8 +1,9 @@
 //! Shared by the `render_*` differential tests: finding the real `helm`, scratch directories,
 //! running both renderers and reporting differences.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -93,38 +94,62 @@ impl Rendered {
     }
 }
 
-/// Runs `helm template RELEASE CHART ARGS...` in `dir` (with `TZ=UTC`).
+/// Runs `command` with `stdin` as its standard input.
+fn run(mut command: Command, stdin: &[u8]) -> Rendered {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start renderer");
+    let mut input = child.stdin.take().expect("piped stdin");
+    let data = stdin.to_vec();
+    // Written from another thread: a renderer may fill its output pipe before reading.
+    let writer = std::thread::spawn(move || input.write_all(&data));
+    let out = child.wait_with_output().expect("wait for renderer");
+    // A renderer that never reads its input closes the pipe early; that is not an error.
+    let _ = writer.join().expect("stdin writer");
+    Rendered::from_output(out)
+}
+
+/// Runs `helm template RELEASE CHART ARGS...` in `dir` (with `TZ=UTC`), given `stdin`.
 pub fn helm_template(
     helm: &Path,
     dir: &Path,
     release: &str,
     chart: &Path,
     args: &[String],
+    stdin: &[u8],
 ) -> Rendered {
-    let out = Command::new(helm)
+    let mut command = Command::new(helm);
+    command
         .current_dir(dir)
         .env("TZ", "UTC")
         .arg("template")
         .arg(release)
         .arg(chart)
-        .args(args)
-        .output()
-        .expect("run helm");
-    Rendered::from_output(out)
+        .args(args);
+    run(command, stdin)
 }
 
-/// Runs `slipway render CHART --release RELEASE ARGS...` in `dir` (with `TZ=UTC`).
-pub fn slipway_render(dir: &Path, release: &str, chart: &Path, args: &[String]) -> Rendered {
-    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+/// Runs `slipway render CHART --release RELEASE ARGS...` in `dir` (with `TZ=UTC`), given
+/// `stdin`.
+pub fn slipway_render(
+    dir: &Path,
+    release: &str,
+    chart: &Path,
+    args: &[String],
+    stdin: &[u8],
+) -> Rendered {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_slipway"));
+    command
         .current_dir(dir)
         .env("TZ", "UTC")
         .arg("render")
         .arg(chart)
         .args(["--release", release])
-        .args(args)
-        .output()
-        .expect("run slipway");
-    Rendered::from_output(out)
+        .args(args);
+    run(command, stdin)
 }
 
 /// The documents of `helm template` output keyed by their `# Source:` file, in order.

@@ -47,6 +47,10 @@ pub struct ValuesOptions {
     pub set_file: Vec<String>,
     /// The process environment (`SLIPWAY_*` and `WERF_*` variables are read from it).
     pub env: BTreeMap<String, String>,
+    /// Standard input, for `-` given as a values file or `--set-file` path (Helm reads the
+    /// stream there, so only the first such use gets its content). The caller reads it when
+    /// [`ValuesOptions::reads_stdin`] says so.
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// The kinds of environment-provided sources: their name stems after `SLIPWAY_`/`WERF_`, and
@@ -71,6 +75,17 @@ const ENV_SET: (&str, &[&str]) = (
 );
 
 impl ValuesOptions {
+    /// Whether a values file or a `--set-file` path (flag or environment variable) is `-`.
+    pub fn reads_stdin(&self) -> bool {
+        let files = self.env_values(ENV_VALUES);
+        let set_files = self.env_values(ENV_SET_FILE);
+        files.iter().chain(&self.values_files).any(|p| is_stdin(p))
+            || set_files.iter().chain(&self.set_file).any(|line| {
+                line.split(',')
+                    .any(|kv| kv.split_once('=').is_some_and(|(_, path)| is_stdin(path)))
+            })
+    }
+
     /// Values of the environment variables `SLIPWAY_<stem>*` and `WERF_<stem>*` (minus the
     /// excluded stems), in the sorted order of their `NAME=value` strings.
     fn env_values(&self, (stem, except): (&str, &[&str])) -> Vec<String> {
@@ -102,8 +117,12 @@ impl ValuesOptions {
     /// they are (werf's `--ignore-secret-key`).
     pub fn user_values(&self, secrets: Option<&dyn SecretDecryptor>) -> Result<Dict, ChartError> {
         let base = Dict::new();
+        let mut stdin = self.stdin.as_deref();
         for path in self.env_values(ENV_VALUES).iter().chain(&self.values_files) {
-            let current = read_values_file(path)?;
+            let data = read_source(path, &mut stdin)
+                .map_err(|e| ChartError::Values(go_io_error(std::path::Path::new(path), &e)))?;
+            let current = read_values(&data)
+                .map_err(|e| ChartError::Values(format!("failed to parse {path}: {e}")))?;
             merge_maps(&base, &current);
         }
         for path in self
@@ -119,7 +138,7 @@ impl ValuesOptions {
         }
         for value in self.env_values(ENV_SET_FILE).iter().chain(&self.set_file) {
             let mut reader = |path: &str| {
-                std::fs::read(path)
+                read_source(path, &mut stdin)
                     .map(|data| Value::string(String::from_utf8_lossy(&data)))
                     .map_err(|e| go_io_error(std::path::Path::new(path), &e))
             };
@@ -172,11 +191,18 @@ fn apply_set_json(base: &Dict, value: &str) -> Result<(), ChartError> {
     }
 }
 
-/// Reads a `--values` file (Helm: `failed to parse PATH: ...` on bad YAML).
-pub fn read_values_file(path: &str) -> Result<Dict, ChartError> {
-    let data = std::fs::read(path)
-        .map_err(|e| ChartError::Values(go_io_error(std::path::Path::new(path), &e)))?;
-    read_values(&data).map_err(|e| ChartError::Values(format!("failed to parse {path}: {e}")))
+/// Whether a values path names standard input (Helm trims it first).
+fn is_stdin(path: &str) -> bool {
+    path.trim() == "-"
+}
+
+/// The bytes `path` names: standard input for `-` (its content once, then nothing, as a
+/// stream read to its end), otherwise the file.
+fn read_source(path: &str, stdin: &mut Option<&[u8]>) -> std::io::Result<Vec<u8>> {
+    if is_stdin(path) {
+        return Ok(stdin.take().unwrap_or_default().to_vec());
+    }
+    std::fs::read(path)
 }
 
 /// Reads and decrypts a secret values file.
