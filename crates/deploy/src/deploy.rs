@@ -91,8 +91,12 @@ pub struct DeployRequest {
 /// The result of a successful converge or rollback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// The revision written.
+    /// The revision written, or the deployed one when nothing was to be done.
     pub revision: u32,
+    /// Nothing was done and no revision written: the last revision is deployed with the same
+    /// manifest, values and notes, the chart has no hooks, and every resource in the cluster
+    /// already matches (nelm's skipped release).
+    pub skipped: bool,
     /// Every resource operation, in order.
     pub changes: Vec<(String, Action)>,
     /// Rendered notes.
@@ -361,9 +365,25 @@ async fn converge_locked(
         )
     });
     let revision = history.last().map_or(1, |r| r.version + 1);
-    let previous = previous_resources(ctx, &history).await?;
     let (regular, hooks): (Vec<Resource>, Vec<Resource>) =
         resources.into_iter().partition(|r| r.hook.is_none());
+    let manifest = manifest::release_manifest(&regular);
+    if let Some(last) = history.last()
+        && release_unchanged(last, request, &manifest, &hooks)
+        && cluster_as_desired(ctx, &regular).await?
+    {
+        ctx.phase(format!(
+            "Skipped release {:?} (namespace {:?}): cluster resources already as desired",
+            ctx.release, ctx.namespace
+        ));
+        return Ok(Outcome {
+            revision: last.version,
+            skipped: true,
+            changes: Vec::new(),
+            notes: request.notes.clone(),
+        });
+    }
+    let previous = previous_resources(ctx, &history).await?;
     let now = now_rfc3339();
     let mut extra = Map::new();
     extra.insert("apply_method".into(), json!("ssa"));
@@ -373,7 +393,7 @@ async fn converge_locked(
         version: revision,
         chart: request.chart.clone(),
         config: request.config.clone(),
-        manifest: manifest::release_manifest(&regular),
+        manifest,
         hooks: hooks.iter().map(hook_record).collect(),
         info: crate::release::Info {
             first_deployed: history
@@ -427,6 +447,7 @@ async fn converge_locked(
             .await?;
             Ok(Outcome {
                 revision,
+                skipped: false,
                 changes,
                 notes: request.notes.clone(),
             })
@@ -450,6 +471,33 @@ async fn converge_locked(
             Err(err)
         }
     }
+}
+
+/// Whether `last` is a deployed revision of exactly this request: same manifest, values and
+/// notes, and no hooks on either side (hooks are recreated on every deploy, so a chart with
+/// hooks is never skipped, as in nelm).
+fn release_unchanged(
+    last: &Release,
+    request: &DeployRequest,
+    manifest: &str,
+    hooks: &[Resource],
+) -> bool {
+    last.info.status == ReleaseStatus::Deployed
+        && hooks.is_empty()
+        && last.hooks.is_empty()
+        && last.manifest == manifest
+        && last.config == request.config
+        && last.info.notes == request.notes
+}
+
+/// Whether every resource exists and a server-side-apply dry run would not change it.
+async fn cluster_as_desired(ctx: &Ctx<'_>, regular: &[Resource]) -> Result<bool, Error> {
+    for r in regular {
+        if crate::plan::plan_resource(ctx, r).await?.action != Action::Unchanged {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Marks `rel` deployed and every other deployed revision superseded.
@@ -947,6 +995,7 @@ async fn rollback_locked(ctx: &Ctx<'_>, target_version: u32) -> Result<Outcome, 
             finish_deployed(ctx, &mut rel, &format!("Rollback to {target_version}")).await?;
             Ok(Outcome {
                 revision,
+                skipped: false,
                 changes,
                 notes: rel.info.notes.clone(),
             })

@@ -89,7 +89,8 @@ fn diff(old: &str, new: &str) -> String {
         .to_string()
 }
 
-async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<PlannedChange, Error> {
+/// What converge would do to `r`, with the diff of live vs dry-run object.
+pub(crate) async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<PlannedChange, Error> {
     let resource = r.key.display();
     let live = match ctx.cluster.get(&r.key).await {
         Ok(live) => live,

@@ -746,3 +746,82 @@ async fn a_crd_and_its_resources_deploy_in_one_release() {
     };
     assert!(cluster.get(&crd_key).await.unwrap().is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchanged_release_is_skipped_until_the_cluster_drifts() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let req = request(
+        "same",
+        "same",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            ("web.yaml", &deployment("web", 1, &[], &[])),
+        ],
+    );
+    let first = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert_eq!((first.revision, first.skipped), (1, false));
+    let again = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert_eq!((again.revision, again.skipped), (1, true));
+    assert_eq!(
+        statuses(&history(&cluster, "same", "same").await),
+        [(1, ReleaseStatus::Deployed)]
+    );
+    assert!(reporter.events().iter().any(|e| matches!(
+        e,
+        Event::Phase(p) if p.contains("cluster resources already as desired")
+    )));
+
+    // Someone deletes a resource: the next converge deploys again and restores it.
+    let cfg = key("v1", "ConfigMap", "same", "cfg");
+    cluster
+        .delete(&cfg, slipway_deploy::cluster::Propagation::Background)
+        .await
+        .unwrap();
+    let restored = slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert_eq!((restored.revision, restored.skipped), (2, false));
+    assert!(cluster.get(&cfg).await.unwrap().is_some());
+
+    // Changed values are a new revision even when the manifest is the same.
+    let mut with_values = req.clone();
+    with_values.config.insert("replicas".into(), json!(1));
+    let upgraded = slipway_deploy::converge(&cluster, &with_values, &reporter)
+        .await
+        .unwrap();
+    assert_eq!((upgraded.revision, upgraded.skipped), (3, false));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chart_with_hooks_is_never_skipped() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let req = request(
+        "hooked",
+        "hooked",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            (
+                "job.yaml",
+                &job(
+                    "migrate",
+                    "pre-install,pre-upgrade",
+                    0,
+                    "before-hook-creation",
+                    0,
+                ),
+            ),
+        ],
+    );
+    for revision in 1..=2 {
+        let outcome = slipway_deploy::converge(&cluster, &req, &reporter)
+            .await
+            .unwrap();
+        assert_eq!((outcome.revision, outcome.skipped), (revision, false));
+    }
+}
