@@ -591,7 +591,7 @@ pub(crate) fn prepared_object(ctx: &Ctx<'_>, r: &Resource) -> Value {
         .iter()
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
-    if r.hook.is_none() {
+    if r.owned_by_release {
         annotations.insert("meta.helm.sh/release-name".into(), json!(ctx.release));
         annotations.insert(
             "meta.helm.sh/release-namespace".into(),
@@ -703,9 +703,24 @@ async fn existing_objects(
     Ok(existing)
 }
 
+/// The object as first created: [`prepared_object`] with `werf.io/replicas-on-creation`
+/// applied.
+pub(crate) fn creation_object(ctx: &Ctx<'_>, r: &Resource) -> Value {
+    let mut obj = prepared_object(ctx, r);
+    if let Some(replicas) = r.replicas_on_creation {
+        obj["spec"]["replicas"] = json!(replicas);
+    }
+    obj
+}
+
 /// Applies one resource; `Create` when it did not exist before.
 async fn apply_one(ctx: &Ctx<'_>, r: &Resource, existed: bool) -> Result<Action, Error> {
-    apply_validated(ctx, r, prepared_object(ctx, r)).await?;
+    let obj = if existed {
+        prepared_object(ctx, r)
+    } else {
+        creation_object(ctx, r)
+    };
+    apply_validated(ctx, r, obj).await?;
     let action = if existed {
         Action::Update
     } else {
@@ -898,7 +913,7 @@ pub(crate) async fn execute(
 pub(crate) async fn delete_removed(ctx: &Ctx<'_>, r: &Resource) -> Result<Option<String>, Error> {
     if r.keep {
         ctx.reporter.report(Event::Info(format!(
-            "{} kept: helm.sh/resource-policy keep",
+            "{} kept (resource policy, ownership or CRD)",
             r.key.display()
         )));
         return Ok(None);

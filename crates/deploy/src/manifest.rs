@@ -136,8 +136,13 @@ pub struct Resource {
     /// `werf.io/weight` (default 0).
     pub weight: i64,
     /// `helm.sh/resource-policy: keep`, `werf.io/resource-policy` containing
-    /// `keep`/`skip-delete`, or a CustomResourceDefinition.
+    /// `keep`/`skip-delete`, `werf.io/ownership: anyone`, or a CustomResourceDefinition.
     pub keep: bool,
+    /// Owned by the release (`werf.io/ownership: release`, the default for all but hooks):
+    /// gets Helm's release annotations and label.
+    pub owned_by_release: bool,
+    /// `werf.io/replicas-on-creation`: `spec.replicas` when the object is created.
+    pub replicas_on_creation: Option<u64>,
     /// `werf.io/delete-propagation`.
     pub propagation: Propagation,
     /// Tracking settings.
@@ -373,8 +378,34 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
             .map_err(|_| bad(&display, "werf.io/weight", w, "expected an integer"))?,
         None => 0,
     };
-    // CRDs are never deleted with a release (their removal would delete every custom resource).
-    let keep = key.kind == "CustomResourceDefinition"
+    let owned_by_release = match annotations.get("werf.io/ownership").map(|o| o.trim()) {
+        None => hook.is_none(),
+        Some("release") => true,
+        Some("anyone") => false,
+        Some(other) => {
+            return Err(bad(
+                &display,
+                "werf.io/ownership",
+                other,
+                "expected release or anyone",
+            ));
+        }
+    };
+    let replicas_on_creation = match annotations.get("werf.io/replicas-on-creation") {
+        Some(n) => Some(n.trim().parse().map_err(|_| {
+            bad(
+                &display,
+                "werf.io/replicas-on-creation",
+                n,
+                "expected a non-negative integer",
+            )
+        })?),
+        None => None,
+    };
+    // CRDs are never deleted with a release (their removal would delete every custom resource),
+    // nor is what the release does not own.
+    let keep = !owned_by_release
+        || key.kind == "CustomResourceDefinition"
         || annotations.get("helm.sh/resource-policy").map(|p| p.trim()) == Some("keep")
         || annotations.get("werf.io/resource-policy").is_some_and(|p| {
             comma_list(p)
@@ -406,6 +437,8 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         hook,
         weight,
         keep,
+        owned_by_release,
+        replicas_on_creation,
         propagation,
         warnings,
     })

@@ -97,14 +97,15 @@ pub(crate) async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<Planned
         Err(Error::UnknownKind(_)) => None,
         Err(e) => return Err(e),
     };
-    let desired = deploy::prepared_object(ctx, r);
     let Some(live) = live else {
+        let created = deploy::creation_object(ctx, r);
         return Ok(PlannedChange {
             resource,
             action: Action::Create,
-            diff: diff("", &to_yaml(&comparable(&desired))),
+            diff: diff("", &to_yaml(&comparable(&created))),
         });
     };
+    let desired = deploy::prepared_object(ctx, r);
     let dry = ctx.cluster.apply(&r.key, &desired, true).await?;
     let (before, after) = (to_yaml(&comparable(&live)), to_yaml(&comparable(&dry)));
     let action = if before == after {

@@ -825,3 +825,98 @@ async fn a_chart_with_hooks_is_never_skipped() {
         assert_eq!((outcome.revision, outcome.skipped), (revision, false));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_on_creation_sets_the_replicas_of_a_new_workload() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    // An HPA-style Deployment: no spec.replicas in the chart.
+    let web = deployment("web", 1, &[], &[("werf.io/replicas-on-creation", "3")])
+        .replace("  replicas: 1\n", "");
+    let req = request("hpa", "hpa", &[("web.yaml", &web)]);
+    let plan = slipway_deploy::plan(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    assert!(plan.changes[0].diff.contains("+  replicas: 3"), "{plan:?}");
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let key = key("apps/v1", "Deployment", "hpa", "web");
+    let live = cluster.get(&key).await.unwrap().unwrap();
+    assert_eq!(live["spec"]["replicas"], 3);
+    assert_eq!(live["status"]["readyReplicas"], 3);
+
+    let bad = deployment("web", 1, &[], &[("werf.io/replicas-on-creation", "-1")]);
+    let err = slipway_deploy::converge(
+        &cluster,
+        &request("hpa", "hpa", &[("web.yaml", &bad)]),
+        &reporter,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("werf.io/replicas-on-creation"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resources_owned_by_anyone_are_left_alone() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let shared = configmap("shared", "1").replace(
+        "  name: shared\n",
+        "  name: shared\n  annotations:\n    werf.io/ownership: anyone\n",
+    );
+    let req = request(
+        "own",
+        "own",
+        &[
+            ("cm.yaml", &configmap("cfg", "1")),
+            ("shared.yaml", &shared),
+        ],
+    );
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let shared_key = key("v1", "ConfigMap", "own", "shared");
+    let live = cluster.get(&shared_key).await.unwrap().unwrap();
+    assert!(live["metadata"]["annotations"]["meta.helm.sh/release-name"].is_null());
+    assert!(live["metadata"]["labels"]["app.kubernetes.io/managed-by"].is_null());
+    let cfg = cluster
+        .get(&key("v1", "ConfigMap", "own", "cfg"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        cfg["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "own"
+    );
+
+    // Dropped from the chart, then the release uninstalled: the shared object stays.
+    let without = request("own", "own", &[("cm.yaml", &configmap("cfg", "1"))]);
+    slipway_deploy::converge(&cluster, &without, &reporter)
+        .await
+        .unwrap();
+    assert!(cluster.get(&shared_key).await.unwrap().is_some());
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    slipway_deploy::dismiss(&cluster, "own", "own", false, &options(), &reporter)
+        .await
+        .unwrap();
+    assert!(cluster.get(&shared_key).await.unwrap().is_some());
+
+    let bad = configmap("x", "1").replace(
+        "  name: x\n",
+        "  name: x\n  annotations:\n    werf.io/ownership: nobody\n",
+    );
+    let err = slipway_deploy::converge(
+        &cluster,
+        &request("own", "own", &[("x.yaml", &bad)]),
+        &reporter,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("werf.io/ownership"), "{err}");
+}
