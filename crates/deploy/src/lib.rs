@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod plan;
 pub mod release;
 pub mod report;
+pub mod sensitive;
 pub mod status;
 pub mod storage;
 pub mod track;

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::Error;
 use crate::cluster::{ObjectKey, Propagation};
 use crate::duration::parse_go_duration;
+use crate::sensitive;
 
 /// One rendered template file (it may hold several YAML documents).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +144,9 @@ pub struct Resource {
     pub owned_by_release: bool,
     /// `werf.io/replicas-on-creation`: `spec.replicas` when the object is created.
     pub replicas_on_creation: Option<u64>,
+    /// What plans must not show: `werf.io/sensitive-paths`, else with `werf.io/sensitive`
+    /// the `data` and `stringData` values, which a v1 Secret's always are.
+    pub hidden_paths: Vec<sensitive::Path>,
     /// `werf.io/delete-propagation`.
     pub propagation: Propagation,
     /// Tracking settings.
@@ -402,6 +406,19 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         })?),
         None => None,
     };
+    let is_secret = key.kind == "Secret" && key.api_version == "v1";
+    let mut hidden_paths = match annotations.get("werf.io/sensitive-paths") {
+        Some(paths) => sensitive::parse_paths(paths)
+            .map_err(|e| bad(&display, "werf.io/sensitive-paths", paths, e))?,
+        None => Vec::new(),
+    };
+    let marked = match annotations.get("werf.io/sensitive") {
+        Some(value) => parse_bool(&display, "werf.io/sensitive", value)?,
+        None => is_secret,
+    };
+    if is_secret || (marked && hidden_paths.is_empty()) {
+        hidden_paths.extend(sensitive::data_paths());
+    }
     // CRDs are never deleted with a release (their removal would delete every custom resource),
     // nor is what the release does not own.
     let keep = !owned_by_release
@@ -439,6 +456,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         keep,
         owned_by_release,
         replicas_on_creation,
+        hidden_paths,
         propagation,
         warnings,
     })

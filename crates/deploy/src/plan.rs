@@ -12,6 +12,7 @@ use crate::deploy::{self, Ctx, DeployRequest};
 use crate::manifest::Resource;
 use crate::release::ReleaseStatus;
 use crate::report::{Action, Reporter};
+use crate::sensitive;
 
 /// One planned change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +53,7 @@ const SERVER_FIELDS: &[&str] = &[
     "selfLink",
 ];
 
-/// Drops server-maintained fields and hides secret values.
+/// The object without server-maintained fields: what live and desired are compared on.
 fn comparable(obj: &Value) -> Value {
     let mut obj = obj.clone();
     if let Some(map) = obj.as_object_mut() {
@@ -63,19 +64,16 @@ fn comparable(obj: &Value) -> Value {
             }
         }
     }
-    if obj["kind"] == "Secret" && obj["apiVersion"] == "v1" {
-        for field in ["data", "stringData"] {
-            if let Some(map) = obj[field].as_object_mut() {
-                for (_, value) in map.iter_mut() {
-                    *value = Value::String(format!(
-                        "<hidden: {} bytes>",
-                        value.as_str().map_or(0, str::len)
-                    ));
-                }
-            }
-        }
-    }
     obj
+}
+
+/// The YAML a plan shows of `obj`, with the values `r` marks sensitive hidden.
+fn shown(obj: &Value, r: &Resource) -> String {
+    let mut obj = obj.clone();
+    for path in &r.hidden_paths {
+        sensitive::hide(&mut obj, path);
+    }
+    to_yaml(&obj)
 }
 
 fn to_yaml(obj: &Value) -> String {
@@ -102,25 +100,27 @@ pub(crate) async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<Planned
         return Ok(PlannedChange {
             resource,
             action: Action::Create,
-            diff: diff("", &to_yaml(&comparable(&created))),
+            diff: diff("", &shown(&comparable(&created), r)),
         });
     };
     let desired = deploy::prepared_object(ctx, r);
     let dry = ctx.cluster.apply(&r.key, &desired, true).await?;
-    let (before, after) = (to_yaml(&comparable(&live)), to_yaml(&comparable(&dry)));
-    let action = if before == after {
-        Action::Unchanged
-    } else {
-        Action::Update
-    };
+    let (live, dry) = (comparable(&live), comparable(&dry));
+    if live == dry {
+        return Ok(PlannedChange {
+            resource,
+            action: Action::Unchanged,
+            diff: String::new(),
+        });
+    }
+    let mut text = diff(&shown(&live, r), &shown(&dry, r));
+    if text.is_empty() {
+        text = "<hidden sensitive changes>\n".to_owned();
+    }
     Ok(PlannedChange {
         resource,
-        action,
-        diff: if action == Action::Update {
-            diff(&before, &after)
-        } else {
-            String::new()
-        },
+        action: Action::Update,
+        diff: text,
     })
 }
 
@@ -177,12 +177,21 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_and_server_fields_dropped() {
-        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "uid": "1", "resourceVersion": "5"},
-            "data": {"password": "c2VjcmV0"}, "status": {}});
-        let clean = comparable(&secret);
-        assert_eq!(clean["data"]["password"], "<hidden: 8 bytes>");
+        let text =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: c2VjcmV0\n";
+        let r = crate::manifest::parse_resource("s.yaml", text, "ns").unwrap();
+        let mut live = r.object.clone();
+        live["metadata"]["uid"] = json!("1");
+        live["status"] = json!({});
+        let clean = comparable(&live);
         assert!(clean["metadata"].get("uid").is_none());
         assert!(clean.get("status").is_none());
+        assert_eq!(clean["data"]["password"], "c2VjcmV0");
+        let yaml = shown(&clean, &r);
+        assert!(
+            yaml.contains("<hidden: 8 bytes>") && !yaml.contains("c2VjcmV0"),
+            "{yaml}"
+        );
         let text = diff("a: 1\nb: 2\n", "a: 1\nb: 3\n");
         assert!(text.contains("-b: 2") && text.contains("+b: 3"), "{text}");
     }

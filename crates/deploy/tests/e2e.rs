@@ -920,3 +920,61 @@ async fn resources_owned_by_anyone_are_left_alone() {
     .unwrap_err();
     assert!(err.to_string().contains("werf.io/ownership"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_hide_sensitive_values_but_still_see_their_changes() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let cm = |token: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  annotations:\n    werf.io/sensitive-paths: \"$.data.token\"\ndata:\n  token: {token}\n  level: debug\n"
+        )
+    };
+    let secret = |password: &str| {
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: {password}\n"
+        )
+    };
+    let req = |token: &str, password: &str| {
+        request(
+            "sens",
+            "sens",
+            &[("cm.yaml", &cm(token)), ("s.yaml", &secret(password))],
+        )
+    };
+    let created = slipway_deploy::plan(&cluster, &req("tok-aaa", "pw-aaa"), &reporter)
+        .await
+        .unwrap();
+    let text: String = created.changes.iter().map(|c| c.diff.as_str()).collect();
+    assert!(text.contains("level: debug"), "{text}");
+    assert!(
+        !text.contains("tok-aaa") && !text.contains("pw-aaa"),
+        "{text}"
+    );
+    slipway_deploy::converge(&cluster, &req("tok-aaa", "pw-aaa"), &reporter)
+        .await
+        .unwrap();
+    // Same-length changes hide to the same text; the plan must still call them updates.
+    let changed = slipway_deploy::plan(&cluster, &req("tok-bbb", "pw-bbb"), &reporter)
+        .await
+        .unwrap();
+    assert_eq!(changed.count(Action::Update), 2, "{changed:?}");
+    for change in &changed.changes {
+        assert!(
+            !change.diff.contains("bbb") && !change.diff.contains("aaa"),
+            "{change:?}"
+        );
+    }
+    let bad = request(
+        "sens",
+        "sens",
+        &[(
+            "cm.yaml",
+            &cm("x").replace("\"$.data.token\"", "\"$.data[\""),
+        )],
+    );
+    let err = slipway_deploy::plan(&cluster, &bad, &reporter)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("werf.io/sensitive-paths"), "{err}");
+}
