@@ -94,9 +94,11 @@ impl Rendered {
     }
 }
 
-/// Runs `command` with `stdin` as its standard input.
-fn run(mut command: Command, stdin: &[u8]) -> Rendered {
+/// Runs `command` in `dir` with `TZ=UTC` and `stdin` as its standard input.
+fn run(mut command: Command, dir: &Path, stdin: &[u8]) -> Rendered {
     let mut child = command
+        .current_dir(dir)
+        .env("TZ", "UTC")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -122,14 +124,8 @@ pub fn helm_template(
     stdin: &[u8],
 ) -> Rendered {
     let mut command = Command::new(helm);
-    command
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .arg("template")
-        .arg(release)
-        .arg(chart)
-        .args(args);
-    run(command, stdin)
+    command.arg("template").arg(release).arg(chart).args(args);
+    run(command, dir, stdin)
 }
 
 /// Runs `slipway render CHART --release RELEASE ARGS...` in `dir` (with `TZ=UTC`), given
@@ -143,13 +139,11 @@ pub fn slipway_render(
 ) -> Rendered {
     let mut command = Command::new(env!("CARGO_BIN_EXE_slipway"));
     command
-        .current_dir(dir)
-        .env("TZ", "UTC")
         .arg("render")
         .arg(chart)
         .args(["--release", release])
         .args(args);
-    run(command, stdin)
+    run(command, dir, stdin)
 }
 
 /// The documents of `helm template` output keyed by their `# Source:` file, in order.
