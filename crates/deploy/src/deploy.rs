@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::Error;
 use crate::cluster::{Cluster, ObjectKey};
+use crate::dependency;
 use crate::lock::ReleaseLock;
 use crate::manifest::{self, ManifestFile, Resource};
 use crate::release::{Hook, Release, ReleaseStatus, now_rfc3339};
@@ -816,6 +817,57 @@ async fn wait_absent(ctx: &Ctx<'_>, key: &ObjectKey) -> Result<(), Error> {
     Ok(())
 }
 
+/// Applies `resources` in Helm's kind order, the resources of one kind concurrently; records
+/// each change and, as soon as they exist, the resources this run created.
+async fn apply_in_kind_order(
+    ctx: &Ctx<'_>,
+    resources: &[&Resource],
+    known: &HashSet<Identity>,
+    created: &mut Vec<Resource>,
+    changes: &mut Vec<(String, Action)>,
+) -> Result<(), Error> {
+    let mut stages: BTreeMap<(usize, &str), Vec<&Resource>> = BTreeMap::new();
+    for r in resources {
+        let rank = manifest::kind_rank(&r.key.kind);
+        let tie = if rank == manifest::INSTALL_ORDER.len() {
+            r.key.kind.as_str()
+        } else {
+            ""
+        };
+        stages.entry((rank, tie)).or_default().push(r);
+    }
+    for stage in stages.values() {
+        ctx.check_deadline()?;
+        let existing = existing_objects(ctx, stage, known).await?;
+        let results: Vec<(&Resource, Result<Action, Error>)> = futures::stream::iter(stage.iter())
+            .map(|r| {
+                let existed = existing.contains(&identity(&r.key));
+                async move { (*r, apply_one(ctx, r, existed).await) }
+            })
+            .buffered(ctx.options.concurrency.max(1))
+            .collect()
+            .await;
+        let mut first_error = None;
+        for (r, result) in results {
+            match result {
+                Ok(action) => {
+                    if action == Action::Create {
+                        created.push(r.clone());
+                    }
+                    changes.push((r.key.display(), action));
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Pre hooks, apply + track per weight group, delete removed resources, post hooks.
 /// Resources this run created are pushed to `created` as soon as they exist.
 pub(crate) async fn execute(
@@ -839,44 +891,14 @@ pub(crate) async fn execute(
         } else {
             "Applying resources".to_string()
         });
-        let mut stages: BTreeMap<(usize, &str), Vec<&Resource>> = BTreeMap::new();
-        for r in group {
-            let rank = manifest::kind_rank(&r.key.kind);
-            let tie = if rank == manifest::INSTALL_ORDER.len() {
-                r.key.kind.as_str()
-            } else {
-                ""
-            };
-            stages.entry((rank, tie)).or_default().push(r);
-        }
-        for stage in stages.values() {
-            ctx.check_deadline()?;
-            let existing = existing_objects(ctx, stage, &known).await?;
-            let results: Vec<(&Resource, Result<Action, Error>)> =
-                futures::stream::iter(stage.iter())
-                    .map(|r| {
-                        let existed = existing.contains(&identity(&r.key));
-                        async move { (*r, apply_one(ctx, r, existed).await) }
-                    })
-                    .buffered(ctx.options.concurrency.max(1))
-                    .collect()
-                    .await;
-            let mut first_error = None;
-            for (r, result) in results {
-                match result {
-                    Ok(action) => {
-                        if action == Action::Create {
-                            created.push(r.clone());
-                        }
-                        changes.push((r.key.display(), action));
-                    }
-                    Err(e) => {
-                        first_error.get_or_insert(e);
-                    }
-                }
-            }
-            if let Some(e) = first_error {
-                return Err(e);
+        let waves = dependency::waves(group, *weight, regular)?;
+        let last = waves.len() - 1;
+        for (i, wave) in waves.iter().enumerate() {
+            apply_in_kind_order(ctx, &wave.members, &known, created, &mut changes).await?;
+            if i < last && !wave.awaited.is_empty() {
+                ctx.phase("Waiting for the resources others depend on to be ready");
+                let targets: Vec<Target> = wave.awaited.iter().map(|r| target_of(r)).collect();
+                track::track(ctx.cluster, &targets, &ctx.track_options(), ctx.reporter).await?;
             }
         }
         let targets: Vec<Target> = group.iter().map(|r| target_of(r)).collect();

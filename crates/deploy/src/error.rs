@@ -26,6 +26,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// `werf.io/deploy-dependency-*` annotations that cannot be satisfied.
+    #[error("deploy dependencies: {0}")]
+    Dependency(String),
     /// An annotation has a value that cannot be used.
     #[error("{resource}: invalid value {value:?} for annotation {annotation}: {message}")]
     Annotation {

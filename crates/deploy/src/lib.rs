@@ -4,6 +4,7 @@
 //! progress through a [`Reporter`] the caller passes; nothing here prints or exits.
 
 pub mod cluster;
+pub mod dependency;
 pub mod deploy;
 pub mod dismiss;
 pub mod duration;

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::cluster::{ObjectKey, Propagation};
+use crate::dependency::{self, Dependency};
 use crate::duration::parse_go_duration;
 use crate::sensitive;
 
@@ -144,6 +145,8 @@ pub struct Resource {
     pub owned_by_release: bool,
     /// `werf.io/replicas-on-creation`: `spec.replicas` when the object is created.
     pub replicas_on_creation: Option<u64>,
+    /// `werf.io/deploy-dependency-*`: resources of the release to deploy after.
+    pub dependencies: Vec<Dependency>,
     /// What plans must not show: `werf.io/sensitive-paths`, else with `werf.io/sensitive`
     /// the `data` and `stringData` values, which a v1 Secret's always are.
     pub hidden_paths: Vec<sensitive::Path>,
@@ -406,6 +409,11 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         })?),
         None => None,
     };
+    let dependencies = annotations
+        .iter()
+        .filter(|(name, _)| name.starts_with(dependency::ANNOTATION_PREFIX))
+        .map(|(name, value)| Dependency::parse(value).map_err(|e| bad(&display, name, value, e)))
+        .collect::<Result<Vec<_>, _>>()?;
     let is_secret = key.kind == "Secret" && key.api_version == "v1";
     let mut hidden_paths = match annotations.get("werf.io/sensitive-paths") {
         Some(paths) => sensitive::parse_paths(paths)
@@ -456,6 +464,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         keep,
         owned_by_release,
         replicas_on_creation,
+        dependencies,
         hidden_paths,
         propagation,
         warnings,

@@ -978,3 +978,73 @@ async fn plans_hide_sensitive_values_but_still_see_their_changes() {
         .unwrap_err();
     assert!(err.to_string().contains("werf.io/sensitive-paths"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_dependencies_order_resources_and_wait_for_readiness() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    // Helm's kind order applies Deployments before StatefulSets; the dependency reverses it.
+    let app = deployment(
+        "app",
+        1,
+        &[],
+        &[(
+            "werf.io/deploy-dependency-db",
+            "state=ready,kind=StatefulSet,name=db",
+        )],
+    );
+    let db = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  annotations:\n    werf.io/deploy-dependency-cfg: state=present,kind=ConfigMap\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: main\n        image: postgres\n";
+    let req = request(
+        "deps",
+        "deps",
+        &[
+            ("app.yaml", &app),
+            ("db.yaml", db),
+            ("cm.yaml", &configmap("cfg", "1")),
+        ],
+    );
+    slipway_deploy::converge(&cluster, &req, &reporter)
+        .await
+        .unwrap();
+    let events = reporter.events();
+    let position = |wanted: &dyn Fn(&Event) -> bool| {
+        events
+            .iter()
+            .position(wanted)
+            .unwrap_or_else(|| panic!("missing event in {events:?}"))
+    };
+    let applied = |name: &'static str| move |e: &Event| matches!(e, Event::Resource { resource, .. } if resource == name);
+    let cfg = position(&applied("ConfigMap/cfg"));
+    let db_applied = position(&applied("StatefulSet/db"));
+    let waited = position(&|e| matches!(e, Event::Phase(p) if p.contains("others depend on")));
+    let app_applied = position(&applied("Deployment/app"));
+    assert!(
+        cfg < db_applied && db_applied < waited && waited < app_applied,
+        "{events:?}"
+    );
+
+    let app_after_cfg = deployment(
+        "app",
+        1,
+        &[],
+        &[(
+            "werf.io/deploy-dependency-cfg",
+            "state=present,kind=ConfigMap",
+        )],
+    );
+    let cycle = request(
+        "deps",
+        "deps",
+        &[(
+            "cm.yaml",
+            &configmap("cfg", "2").replace(
+                "  name: cfg\n",
+                "  name: cfg\n  annotations:\n    werf.io/deploy-dependency-self: state=present,kind=Deployment\n",
+            ),
+        ), ("app.yaml", &app_after_cfg)],
+    );
+    let err = slipway_deploy::converge(&cluster, &cycle, &reporter)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cycle"), "{err}");
+}
