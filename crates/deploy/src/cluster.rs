@@ -168,6 +168,51 @@ impl Cluster {
         Err(Error::UnknownKind(format!("{api_version}/{kind}")))
     }
 
+    /// Resolves a resource type as kubectl names it (`secret`, `secrets`,
+    /// `deployments.v1.apps`: plural or singular, optionally `.VERSION.GROUP`) to its
+    /// `apiVersion` and kind. Without a version and group the core group is tried first,
+    /// then every group the cluster serves.
+    pub async fn resolve_type(&self, spec: &str) -> Result<(String, String), Error> {
+        let spec = spec.to_ascii_lowercase();
+        let (name, api_versions) = match spec.split_once('.') {
+            Some((name, rest)) => {
+                let (version, group) = rest.split_once('.').unwrap_or((rest, ""));
+                let api_version = if group.is_empty() {
+                    version.to_owned()
+                } else {
+                    format!("{group}/{version}")
+                };
+                (name.to_owned(), vec![api_version])
+            }
+            None => {
+                let mut versions = vec!["v1".to_owned()];
+                let groups = kube::discovery::Discovery::new(self.client.clone())
+                    .run()
+                    .await
+                    .map_err(|e| Error::kube("discovering API groups", e))?;
+                versions.extend(groups.groups().map(|g| {
+                    let version = g.preferred_version_or_latest();
+                    if g.name().is_empty() {
+                        version.to_owned()
+                    } else {
+                        format!("{}/{version}", g.name())
+                    }
+                }));
+                (spec.clone(), versions)
+            }
+        };
+        for api_version in api_versions {
+            let resources = self.group_version(&api_version, false).await?;
+            if let Some((resource, _)) = resources
+                .iter()
+                .find(|(r, _)| r.plural == name || r.kind.to_ascii_lowercase() == name)
+            {
+                return Ok((api_version, resource.kind.clone()));
+            }
+        }
+        Err(Error::UnknownKind(spec))
+    }
+
     async fn group_version(
         &self,
         api_version: &str,

@@ -132,6 +132,57 @@ fn unquote(value: &str) -> &str {
     value
 }
 
+/// The annotation suffix naming an external dependency: `<id>.external-dependency.werf.io/resource`.
+pub const EXTERNAL_RESOURCE_SUFFIX: &str = ".external-dependency.werf.io/resource";
+/// The suffix of its namespace: `<id>.external-dependency.werf.io/namespace`.
+pub const EXTERNAL_NAMESPACE_SUFFIX: &str = ".external-dependency.werf.io/namespace";
+
+/// A resource outside the release that must exist and be ready before the annotated one is
+/// deployed (`<id>.external-dependency.werf.io/resource: type[.version.group]/name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalDependency {
+    /// The resource type as kubectl names it (`secret`, `deployments.v1.apps`).
+    pub resource_type: String,
+    /// The object's name.
+    pub name: String,
+    /// `<id>.external-dependency.werf.io/namespace`; the release namespace when absent.
+    pub namespace: Option<String>,
+}
+
+impl ExternalDependency {
+    /// Parses the `.../resource` value, with the `.../namespace` value if there is one.
+    pub fn parse(value: &str, namespace: Option<&str>) -> Result<ExternalDependency, String> {
+        let (resource_type, name) = value
+            .trim()
+            .split_once('/')
+            .filter(|(t, n)| !t.is_empty() && !n.is_empty() && !n.contains('/'))
+            .ok_or_else(|| "expected type[.version.group]/name".to_string())?;
+        Ok(ExternalDependency {
+            resource_type: resource_type.to_owned(),
+            name: name.to_owned(),
+            namespace: namespace.map(|ns| ns.trim().to_owned()),
+        })
+    }
+}
+
+/// The external dependencies declared in `annotations`.
+pub fn external_dependencies<'a>(
+    annotations: impl Iterator<Item = (&'a String, &'a String)> + Clone,
+) -> Result<Vec<ExternalDependency>, (String, String, String)> {
+    let namespaces: Vec<(&str, &str)> = annotations
+        .clone()
+        .filter_map(|(k, v)| Some((k.strip_suffix(EXTERNAL_NAMESPACE_SUFFIX)?, v.as_str())))
+        .collect();
+    annotations
+        .filter_map(|(k, v)| Some((k, k.strip_suffix(EXTERNAL_RESOURCE_SUFFIX)?, v)))
+        .map(|(key, id, value)| {
+            let namespace = namespaces.iter().find(|(n, _)| *n == id).map(|(_, ns)| *ns);
+            ExternalDependency::parse(value, namespace)
+                .map_err(|why| (key.clone(), value.clone(), why))
+        })
+        .collect()
+}
+
 /// One wave of a weight group.
 #[derive(Debug)]
 pub struct Wave<'r> {
@@ -255,6 +306,41 @@ mod tests {
         ] {
             let err = Dependency::parse(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn external_dependencies_pair_resources_with_their_namespaces() {
+        let annotations: std::collections::BTreeMap<String, String> = [
+            (
+                "db.external-dependency.werf.io/resource",
+                "deployments.v1.apps/db",
+            ),
+            ("db.external-dependency.werf.io/namespace", "data"),
+            ("vault.external-dependency.werf.io/resource", "secret/token"),
+            ("unrelated.werf.io/resource", "x/y"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let deps = external_dependencies(annotations.iter()).unwrap();
+        assert_eq!(
+            deps,
+            [
+                ExternalDependency {
+                    resource_type: "deployments.v1.apps".into(),
+                    name: "db".into(),
+                    namespace: Some("data".into()),
+                },
+                ExternalDependency {
+                    resource_type: "secret".into(),
+                    name: "token".into(),
+                    namespace: None,
+                },
+            ]
+        );
+        for bad in ["secret", "/x", "secret/", "a/b/c"] {
+            assert!(ExternalDependency::parse(bad, None).is_err(), "{bad}");
         }
     }
 

@@ -14,7 +14,7 @@ use crate::Error;
 use crate::cluster::{Cluster, ObjectKey};
 use crate::dependency;
 use crate::lock::ReleaseLock;
-use crate::manifest::{self, ManifestFile, Resource};
+use crate::manifest::{self, ManifestFile, Resource, TrackConfig};
 use crate::release::{Hook, Release, ReleaseStatus, now_rfc3339};
 use crate::report::{Action, Event, MaskingReporter, Reporter};
 use crate::storage::{ReleaseStorage, StorageDriver};
@@ -817,6 +817,38 @@ async fn wait_absent(ctx: &Ctx<'_>, key: &ObjectKey) -> Result<(), Error> {
     Ok(())
 }
 
+/// Waits until the objects outside the release that `r` depends on
+/// (`<id>.external-dependency.werf.io/resource`) exist and are ready.
+async fn wait_for_external(ctx: &Ctx<'_>, r: &Resource) -> Result<(), Error> {
+    if r.external_dependencies.is_empty() {
+        return Ok(());
+    }
+    let mut targets = Vec::new();
+    for dep in &r.external_dependencies {
+        let (api_version, kind) = ctx.cluster.resolve_type(&dep.resource_type).await?;
+        let key = ObjectKey {
+            api_version,
+            kind,
+            namespace: Some(
+                dep.namespace
+                    .clone()
+                    .unwrap_or_else(|| ctx.namespace.into()),
+            ),
+            name: dep.name.clone(),
+        };
+        targets.push(Target {
+            key: ctx.cluster.normalize(key).await?,
+            config: TrackConfig::default(),
+            run_to_completion: false,
+        });
+    }
+    ctx.phase(format!(
+        "Waiting for the external dependencies of {}",
+        r.key.display()
+    ));
+    track::track(ctx.cluster, &targets, &ctx.track_options(), ctx.reporter).await
+}
+
 /// Applies `resources` in Helm's kind order, the resources of one kind concurrently; records
 /// each change and, as soon as they exist, the resources this run created.
 async fn apply_in_kind_order(
@@ -842,7 +874,13 @@ async fn apply_in_kind_order(
         let results: Vec<(&Resource, Result<Action, Error>)> = futures::stream::iter(stage.iter())
             .map(|r| {
                 let existed = existing.contains(&identity(&r.key));
-                async move { (*r, apply_one(ctx, r, existed).await) }
+                async move {
+                    let result = match wait_for_external(ctx, r).await {
+                        Ok(()) => apply_one(ctx, r, existed).await,
+                        Err(e) => Err(e),
+                    };
+                    (*r, result)
+                }
             })
             .buffered(ctx.options.concurrency.max(1))
             .collect()

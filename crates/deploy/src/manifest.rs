@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::cluster::{ObjectKey, Propagation};
-use crate::dependency::{self, Dependency};
+use crate::dependency::{self, Dependency, ExternalDependency};
 use crate::duration::parse_go_duration;
 use crate::sensitive;
 
@@ -147,6 +147,8 @@ pub struct Resource {
     pub replicas_on_creation: Option<u64>,
     /// `werf.io/deploy-dependency-*`: resources of the release to deploy after.
     pub dependencies: Vec<Dependency>,
+    /// `<id>.external-dependency.werf.io/*`: resources outside the release to wait for.
+    pub external_dependencies: Vec<ExternalDependency>,
     /// What plans must not show: `werf.io/sensitive-paths`, else with `werf.io/sensitive`
     /// the `data` and `stringData` values, which a v1 Secret's always are.
     pub hidden_paths: Vec<sensitive::Path>,
@@ -414,6 +416,8 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         .filter(|(name, _)| name.starts_with(dependency::ANNOTATION_PREFIX))
         .map(|(name, value)| Dependency::parse(value).map_err(|e| bad(&display, name, value, e)))
         .collect::<Result<Vec<_>, _>>()?;
+    let external_dependencies = dependency::external_dependencies(annotations.iter())
+        .map_err(|(annotation, value, why)| bad(&display, &annotation, &value, why))?;
     let is_secret = key.kind == "Secret" && key.api_version == "v1";
     let mut hidden_paths = match annotations.get("werf.io/sensitive-paths") {
         Some(paths) => sensitive::parse_paths(paths)
@@ -465,6 +469,7 @@ pub fn parse_resource(source: &str, text: &str, namespace: &str) -> Result<Resou
         owned_by_release,
         replicas_on_creation,
         dependencies,
+        external_dependencies,
         hidden_paths,
         propagation,
         warnings,

@@ -1048,3 +1048,76 @@ async fn deploy_dependencies_order_resources_and_wait_for_readiness() {
         .unwrap_err();
     assert!(err.to_string().contains("cycle"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn external_dependencies_are_awaited_before_the_resource_deploys() {
+    let (_sim, cluster) = start().await;
+    let reporter = TestReporter::default();
+    let cm = configmap("app-cfg", "1").replace(
+        "  name: app-cfg\n",
+        "  name: app-cfg\n  annotations:\n    vault.external-dependency.werf.io/resource: secret/vault\n",
+    );
+    let req = request("ext", "ext", &[("cm.yaml", &cm)]);
+    let secret_key = key("v1", "Secret", "ext", "vault");
+    // The secret appears (as an operator would create it) only once converge waits for it.
+    let operator = async {
+        let waiting = async {
+            while !reporter.events().iter().any(|e| {
+                matches!(e, Event::Phase(p) if p.contains("external dependencies of ConfigMap/app-cfg"))
+            }) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), waiting)
+            .await
+            .expect("converge never waited for its external dependency");
+        assert!(
+            cluster
+                .get(&key("v1", "ConfigMap", "ext", "app-cfg"))
+                .await
+                .unwrap()
+                .is_none(),
+            "deployed before its dependency existed"
+        );
+        let secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "vault", "namespace": "ext"}, "data": {"token": "dA=="}});
+        cluster.create(&secret_key, &secret).await.unwrap();
+    };
+    let (outcome, ()) = tokio::join!(
+        slipway_deploy::converge(&cluster, &req, &reporter),
+        operator
+    );
+    outcome.unwrap();
+    assert!(
+        cluster
+            .get(&key("v1", "ConfigMap", "ext", "app-cfg"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let unknown = configmap("x", "1").replace(
+        "  name: x\n",
+        "  name: x\n  annotations:\n    a.external-dependency.werf.io/resource: gizmos.v1.example.com/g\n",
+    );
+    let err = slipway_deploy::converge(
+        &cluster,
+        &request("ext", "ext", &[("x.yaml", &unknown)]),
+        &reporter,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("gizmos"), "{err}");
+    let malformed = unknown.replace("gizmos.v1.example.com/g", "no-name");
+    let err = slipway_deploy::converge(
+        &cluster,
+        &request("ext", "ext", &[("x.yaml", &malformed)]),
+        &reporter,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("type[.version.group]/name"),
+        "{err}"
+    );
+}
