@@ -174,43 +174,41 @@ impl Cluster {
     /// then every group the cluster serves.
     pub async fn resolve_type(&self, spec: &str) -> Result<(String, String), Error> {
         let spec = spec.to_ascii_lowercase();
-        let (name, api_versions) = match spec.split_once('.') {
-            Some((name, rest)) => {
-                let (version, group) = rest.split_once('.').unwrap_or((rest, ""));
-                let api_version = if group.is_empty() {
-                    version.to_owned()
-                } else {
-                    format!("{group}/{version}")
-                };
-                (name.to_owned(), vec![api_version])
+        if let Some((name, rest)) = spec.split_once('.') {
+            let (version, group) = rest.split_once('.').unwrap_or((rest, ""));
+            let api_version = if group.is_empty() {
+                version.to_owned()
+            } else {
+                format!("{group}/{version}")
+            };
+            if let Some(kind) = self.kind_named(&api_version, name).await? {
+                return Ok((api_version, kind));
             }
-            None => {
-                let mut versions = vec!["v1".to_owned()];
-                let groups = kube::discovery::Discovery::new(self.client.clone())
-                    .run()
-                    .await
-                    .map_err(|e| Error::kube("discovering API groups", e))?;
-                versions.extend(groups.groups().map(|g| {
-                    let version = g.preferred_version_or_latest();
-                    if g.name().is_empty() {
-                        version.to_owned()
-                    } else {
-                        format!("{}/{version}", g.name())
-                    }
-                }));
-                (spec.clone(), versions)
-            }
-        };
-        for api_version in api_versions {
-            let resources = self.group_version(&api_version, false).await?;
-            if let Some((resource, _)) = resources
-                .iter()
-                .find(|(r, _)| r.plural == name || r.kind.to_ascii_lowercase() == name)
-            {
-                return Ok((api_version, resource.kind.clone()));
+            return Err(Error::UnknownKind(spec));
+        }
+        if let Some(kind) = self.kind_named("v1", &spec).await? {
+            return Ok(("v1".to_owned(), kind));
+        }
+        let groups = kube::discovery::Discovery::new(self.client.clone())
+            .run()
+            .await
+            .map_err(|e| Error::kube("discovering API groups", e))?;
+        for group in groups.groups().filter(|g| !g.name().is_empty()) {
+            let api_version = format!("{}/{}", group.name(), group.preferred_version_or_latest());
+            if let Some(kind) = self.kind_named(&api_version, &spec).await? {
+                return Ok((api_version, kind));
             }
         }
         Err(Error::UnknownKind(spec))
+    }
+
+    /// The kind of `api_version` whose plural or lower-case kind is `name`.
+    async fn kind_named(&self, api_version: &str, name: &str) -> Result<Option<String>, Error> {
+        let resources = self.group_version(api_version, false).await?;
+        Ok(resources
+            .iter()
+            .find(|(r, _)| r.plural == name || r.kind.to_ascii_lowercase() == name)
+            .map(|(r, _)| r.kind.clone()))
     }
 
     async fn group_version(

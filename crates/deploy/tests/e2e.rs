@@ -1096,6 +1096,19 @@ async fn external_dependencies_are_awaited_before_the_resource_deploys() {
             .is_some()
     );
 
+    // A type outside the core group, found through discovery: the release's own lock Lease.
+    let on_lease = configmap("on-lease", "1").replace(
+        "  name: on-lease\n",
+        "  name: on-lease\n  annotations:\n    lock.external-dependency.werf.io/resource: lease/slipway-release-ext\n",
+    );
+    slipway_deploy::converge(
+        &cluster,
+        &request("ext", "ext", &[("y.yaml", &on_lease)]),
+        &reporter,
+    )
+    .await
+    .unwrap();
+
     let unknown = configmap("x", "1").replace(
         "  name: x\n",
         "  name: x\n  annotations:\n    a.external-dependency.werf.io/resource: gizmos.v1.example.com/g\n",
