@@ -1,5 +1,7 @@
 //! The lexer: Go's `text/template/parse/lex.go` state machine, item for item.
 
+use crate::node::Span;
+
 /// What kind of token an [`Item`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ItemType {
@@ -114,6 +116,14 @@ impl Item {
     /// The line the token starts on.
     pub fn line(self) -> usize {
         self.line as usize
+    }
+
+    /// Where the token's text lies in the input.
+    pub fn span(self) -> Span {
+        Span {
+            start: self.pos(),
+            end: self.end(),
+        }
     }
 
     /// The token's text in `input`, the text that was lexed.

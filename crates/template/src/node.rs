@@ -283,7 +283,7 @@ impl fmt::Display for Shown<'_, Pipe> {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                f.write_str(v.path.of(self.text))?;
+                write!(f, "{}", shown(self.text, v))?;
             }
             f.write_str(if pipe.is_assign { " = " } else { " := " })?;
         }

@@ -35,6 +35,18 @@ struct TreeState<'a> {
     stack_depth: usize,
 }
 
+impl TreeState<'_> {
+    /// The state at the start of a tree: only `$` in scope.
+    fn new() -> Self {
+        TreeState {
+            vars: vec!["$"],
+            action_line: 0,
+            range_depth: 0,
+            stack_depth: 0,
+        }
+    }
+}
+
 struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     /// The text being parsed (token values are slices of it).
@@ -86,12 +98,7 @@ pub(crate) fn parse(
         src: text,
         token: [Item::eof(); 3],
         peek_count: 0,
-        st: TreeState {
-            vars: Vec::new(),
-            action_line: 0,
-            range_depth: 0,
-            stack_depth: 0,
-        },
+        st: TreeState::new(),
         has_func,
         parse_name: Arc::from(name),
         text: Arc::from(text),
@@ -103,7 +110,6 @@ pub(crate) fn parse(
         depth: 0,
         max_depth: 0,
     };
-    p.st = p.tree_state();
     let root = p.parse_top()?;
     let tree = p.make_tree(Arc::from(name), root);
     p.add(tree)?;
@@ -132,34 +138,17 @@ impl<'a> Parser<'a, '_> {
             .clone()
     }
 
-    /// Where a (non-error) token's text lies in the input.
-    fn span(item: &Item) -> Span {
-        Span {
-            start: item.pos(),
-            end: item.end(),
-        }
-    }
-
     /// A variable node for a variable token (`$x`); field tokens may extend it later.
     fn new_variable(&self, item: &Item) -> Variable {
         Variable {
             pos: item.pos(),
-            path: Self::span(item),
+            path: item.span(),
         }
     }
 
     /// The input text of a (non-error) token, with the input's lifetime.
     fn token_text(&self, item: &Item) -> &'a str {
         item.text(self.src)
-    }
-
-    fn tree_state(&self) -> TreeState<'a> {
-        TreeState {
-            vars: vec!["$"],
-            action_line: 0,
-            range_depth: 0,
-            stack_depth: 0,
-        }
     }
 
     fn make_tree(&mut self, name: Arc<str>, root: Vec<Node>) -> Tree {
@@ -316,7 +305,7 @@ impl<'a> Parser<'a, '_> {
                 let delim = self.next();
                 if self.next_non_space().typ == ItemType::Define {
                     let outer = {
-                        let fresh = self.tree_state();
+                        let fresh = TreeState::new();
                         std::mem::replace(&mut self.st, fresh)
                     };
                     let outer_depth = std::mem::take(&mut self.max_depth);
@@ -627,7 +616,7 @@ impl<'a> Parser<'a, '_> {
         let name = self.parse_template_name(&token, context)?;
         let pipe = self.pipeline(context, ItemType::RightDelim)?;
         let outer = {
-            let fresh = self.tree_state();
+            let fresh = TreeState::new();
             std::mem::replace(&mut self.st, fresh)
         };
         let outer_depth = std::mem::take(&mut self.max_depth);
@@ -765,7 +754,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: Self::span(&token),
+                    name: token.span(),
                 }
             }
             ItemType::Dot => Arg::Dot { pos },
@@ -793,7 +782,7 @@ impl<'a> Parser<'a, '_> {
                 val: self.token_text(&token) == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let num = new_number(self.token_text(&token), Self::span(&token), token.typ)
+                let num = new_number(self.token_text(&token), token.span(), token.typ)
                     .map_err(|e| self.error(e))?;
                 Arg::Number {
                     pos,
@@ -816,7 +805,7 @@ impl<'a> Parser<'a, '_> {
                 };
                 Arg::String {
                     pos,
-                    quoted: Self::span(&token),
+                    quoted: token.span(),
                     text,
                 }
             }
