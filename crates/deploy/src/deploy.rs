@@ -493,12 +493,8 @@ fn release_unchanged(
 
 /// Whether every resource exists and a server-side-apply dry run would not change it.
 async fn cluster_as_desired(ctx: &Ctx<'_>, regular: &[Resource]) -> Result<bool, Error> {
-    for r in regular {
-        if crate::plan::plan_resource(ctx, r).await?.action != Action::Unchanged {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    let changes = crate::plan::plan_resources(ctx, regular).await?;
+    Ok(changes.iter().all(|c| c.action == Action::Unchanged))
 }
 
 /// Marks `rel` deployed and every other deployed revision superseded.

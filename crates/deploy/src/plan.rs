@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::Error;
@@ -87,8 +88,21 @@ fn diff(old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// What converge would do to each of `resources`, in their order; the GETs and dry runs run
+/// concurrently, as converge applies.
+pub(crate) async fn plan_resources<'r>(
+    ctx: &Ctx<'_>,
+    resources: impl IntoIterator<Item = &'r Resource>,
+) -> Result<Vec<PlannedChange>, Error> {
+    futures::stream::iter(resources)
+        .map(|r| plan_resource(ctx, r))
+        .buffered(ctx.options.concurrency.max(1))
+        .try_collect()
+        .await
+}
+
 /// What converge would do to `r`, with the diff of live vs dry-run object.
-pub(crate) async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<PlannedChange, Error> {
+async fn plan_resource(ctx: &Ctx<'_>, r: &Resource) -> Result<PlannedChange, Error> {
     let resource = r.key.display();
     let live = match ctx.cluster.get(&r.key).await {
         Ok(live) => live,
@@ -140,8 +154,7 @@ pub async fn plan(
     let resources = deploy::load_resources(cluster, &request.manifests, &request.namespace).await?;
     let regular: Vec<&Resource> = resources.iter().filter(|r| r.hook.is_none()).collect();
     let mut plan = Plan::default();
-    for r in &regular {
-        let mut change = plan_resource(&ctx, r).await?;
+    for mut change in plan_resources(&ctx, regular.iter().copied()).await? {
         change.diff = request.options.masker.mask(&change.diff).into_owned();
         plan.changes.push(change);
     }
